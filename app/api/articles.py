@@ -1,0 +1,147 @@
+"""Articles: ingest, list, read, delete, and an article's claims."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from starlette.responses import Response
+
+from app import repository, services
+from app.api.deps import (
+    ArticleBody,
+    Cursor,
+    Limit,
+    SessionDep,
+    SplitterDep,
+    WriteSessionDep,
+    next_link,
+    problems,
+    render,
+    require_writer,
+)
+from app.cursors import decode_cursor, encode_cursor
+from app.errors import NotFound
+from app.schemas import Article, ArticlePage, ArticleWithClaims, ClaimPage
+
+router = APIRouter(prefix="/v1/articles", tags=["articles"])
+
+ArticleId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The article's id.")]
+
+
+@router.post(
+    "",
+    response_model=ArticleWithClaims,
+    status_code=201,
+    responses={
+        200: {"model": ArticleWithClaims, "description": "The identical article, already stored."},
+        **problems(400, 401, 413, 415, 422),
+    },
+    dependencies=[Depends(require_writer)],
+    summary="Ingest an article",
+)
+def create_article(
+    body: ArticleBody,
+    request: Request,
+    session: WriteSessionDep,
+    splitter: SplitterDep,
+) -> Response:
+    """Split and store an article in one transaction; an identical article is returned as is."""
+    outcome = services.ingest_article(
+        session, article=body, splitter=splitter.splitter, actors=splitter.actors
+    )
+    article = services.article_with_claims(session, article_id=outcome.article_id)
+    location = str(request.url_for("get_article", article_id=outcome.article_id).path)
+    return render(
+        article, status_code=201 if outcome.created else 200, headers={"Location": location}
+    )
+
+
+@router.get("", response_model=ArticlePage, responses=problems(400, 422), summary="List articles")
+def list_articles(
+    request: Request, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Response:
+    """Articles, newest first, without their text."""
+    before = None
+    if cursor:
+        (key,) = decode_cursor(cursor, query="articles", arity=1)
+        before = int(key)
+    items = repository.article_summaries(session, before=before, limit=limit + 1)
+    next_cursor = (
+        encode_cursor([items[limit - 1]["id"]], query="articles") if len(items) > limit else None
+    )
+    return render(
+        {"items": items[:limit], "next_cursor": next_cursor},
+        headers=next_link(request, next_cursor),
+    )
+
+
+@router.get(
+    "/{article_id}", response_model=Article, responses=problems(404, 422), summary="Get an article"
+)
+def get_article(article_id: ArticleId, session: SessionDep) -> Response:
+    """One article with its text, references and integrity report."""
+    article = repository.article_by_id(session, article_id=article_id)
+    if article is None:
+        raise NotFound(f"No article has id {article_id}.")
+    return render(article)
+
+
+@router.get(
+    "/{article_id}/claims",
+    response_model=ClaimPage,
+    responses=problems(400, 404, 422),
+    summary="List an article's claims",
+)
+def list_article_claims(
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Response:
+    """The article's claims in order."""
+    if not repository.article_exists(session, article_id=article_id):
+        raise NotFound(f"No article has id {article_id}.")
+    page = services.claim_page(
+        session,
+        filters=repository.ClaimFilter(article=(article_id,)),
+        cursor=cursor,
+        limit=limit,
+        query=f"article-claims:{article_id}",
+    )
+    return render(page, headers=next_link(request, page["next_cursor"]))
+
+
+@router.post(
+    "/{article_id}/reprocess",
+    response_model=ArticleWithClaims,
+    responses=problems(401, 404, 422),
+    dependencies=[Depends(require_writer)],
+    summary="Re-split an article",
+)
+def reprocess_article(
+    article_id: ArticleId, session: WriteSessionDep, splitter: SplitterDep
+) -> Response:
+    """Split a stored article again with the current splitter and registries, in one
+    transaction; claims whose text is unchanged keep their ids."""
+    outcome = services.reprocess_article(
+        session, article_id=article_id, splitter=splitter.splitter, actors=splitter.actors
+    )
+    if outcome is None:
+        raise NotFound(f"No article has id {article_id}.")
+    return render(services.article_with_claims(session, article_id=article_id))
+
+
+@router.delete(
+    "/{article_id}",
+    status_code=204,
+    responses=problems(401, 404, 422),
+    dependencies=[Depends(require_writer)],
+    summary="Delete an article",
+)
+def delete_article(article_id: ArticleId, session: WriteSessionDep) -> Response:
+    """Delete an article with its references and claims."""
+    if not services.delete_article(session, article_id=article_id):
+        raise NotFound(f"No article has id {article_id}.")
+    return Response(status_code=204)

@@ -1,0 +1,157 @@
+"""Typed dependencies shared by the routers: sessions, the splitter, auth, paging, rendering."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Header, Query, Request
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.responses import Response
+
+from app.db import session_scope
+from app.errors import PROBLEM_JSON, PayloadTooLarge, Unauthorized
+from app.schemas import ArticleIn, Problem
+from app.services import SplitterCache, SplitterSetup
+from app.settings import Settings
+
+__all__ = [
+    "ArticleBody",
+    "Cursor",
+    "JSONResponse",
+    "Limit",
+    "SessionDep",
+    "SettingsDep",
+    "SplitterDep",
+    "WriteSessionDep",
+    "next_link",
+    "problems",
+    "render",
+    "require_writer",
+]
+
+
+class JSONResponse(Response):
+    """JSON rendered by orjson: datetimes as ISO 8601, no pydantic pass."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        """Serialise content."""
+        return orjson.dumps(content)
+
+
+def render(
+    content: Any, *, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """A JSON response for data already in the shape of its response model."""
+    return JSONResponse(content, status_code=status_code, headers=headers)
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _read_session(request: Request) -> Iterator[Session]:
+    with session_scope(_engine(request)) as session:
+        yield session
+
+
+def _write_session(request: Request) -> Iterator[Session]:
+    with session_scope(_engine(request), write=True) as session:
+        yield session
+
+
+# scope="function": the session commits before the response is sent, so a
+# client never sees success for a commit that then failed.
+SessionDep = Annotated[Session, Depends(_read_session, scope="function")]
+WriteSessionDep = Annotated[Session, Depends(_write_session, scope="function")]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _splitter(request: Request) -> SplitterSetup:
+    # Checked on a connection of its own, before any write transaction begins.
+    cache: SplitterCache = request.app.state.splitters
+    return cache.current(_engine(request))
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+SplitterDep = Annotated[SplitterSetup, Depends(_splitter)]
+
+
+def _sized_article(body: ArticleIn, settings: SettingsDep) -> ArticleIn:
+    size = len(body.text.encode("utf-8", "surrogatepass"))
+    if size > settings.max_article_bytes:
+        raise PayloadTooLarge(
+            f"The article text is {size} bytes; the limit is {settings.max_article_bytes}."
+        )
+    return body
+
+
+ArticleBody = Annotated[ArticleIn, Depends(_sized_article)]
+
+
+def require_writer(
+    settings: SettingsDep,
+    authorization: Annotated[
+        str | None,
+        Header(description="`Bearer <key>`; required for writes when API keys are configured."),
+    ] = None,
+) -> None:
+    """Let the request through when writes are open or it carries a configured key."""
+    if settings.writes_open:
+        return
+    scheme, _, key = (authorization or "").partition(" ")
+    presented = key.strip().encode()
+    # Compare against every key, always, so timing reveals neither which nor how much matched.
+    matched = False
+    for candidate in settings.api_keys:
+        matched |= hmac.compare_digest(presented, candidate.encode())
+    if scheme.lower() != "bearer" or not matched:
+        raise Unauthorized(
+            "This write needs an API key: send `Authorization: Bearer <key>`.",
+            headers={"WWW-Authenticate": 'Bearer realm="claimsapi"'},
+        )
+
+
+Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (1-200).")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="`next_cursor` of the previous page; omit for the first."),
+]
+
+
+def next_link(request: Request, cursor: str | None) -> dict[str, str]:
+    """The Link header pointing at the next page, when there is one."""
+    if cursor is None:
+        return {}
+    url = request.url.include_query_params(cursor=cursor)
+    return {"Link": f'<{url}>; rel="next"'}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the error statuses a route can answer."""
+    return {
+        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _WHY[status]}
+        for status in statuses
+    }
+
+
+_WHY = {
+    400: "Malformed request: invalid JSON, or a cursor this service did not issue.",
+    401: "A write without a valid API key.",
+    404: "No such resource, or a filter value that matches nothing.",
+    409: "The write conflicts with stored data.",
+    413: "The body is larger than the configured limit.",
+    415: "The body is not JSON.",
+    422: "The request is well-formed but invalid.",
+    503: "The database is unavailable.",
+}

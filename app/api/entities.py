@@ -1,0 +1,189 @@
+"""Sources, actors and topics: lists with claim counts, and one by slug."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
+
+from app import repository, services
+from app.api.deps import (
+    Cursor,
+    Limit,
+    SessionDep,
+    WriteSessionDep,
+    next_link,
+    problems,
+    render,
+    require_writer,
+)
+from app.cursors import decode_cursor, encode_cursor
+from app.errors import NotFound
+from app.schemas import (
+    Actor,
+    ActorIn,
+    ActorPage,
+    ActorPatch,
+    ActorType,
+    SourcePage,
+    SourceWithCount,
+    Topic,
+    TopicPage,
+)
+
+router = APIRouter(prefix="/v1")
+
+Slug = Annotated[str, Path(max_length=128, description="The stable id.")]
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    *,
+    kind: str,
+    limit: int,
+    cursor: str | None,
+    prefix: str | None = None,
+    actor_type: str | None = None,
+) -> Response:
+    query = f"{kind}:{prefix or ''}:{actor_type or ''}"
+    after = str(decode_cursor(cursor, query=query, arity=1)[0]) if cursor else None
+    items = repository.list_entities(
+        session, kind=kind, after=after, limit=limit + 1, prefix=prefix, actor_type=actor_type
+    )
+    next_cursor = (
+        encode_cursor([items[limit - 1]["slug"]], query=query) if len(items) > limit else None
+    )
+    return render(
+        {"items": items[:limit], "next_cursor": next_cursor},
+        headers=next_link(request, next_cursor),
+    )
+
+
+def _one(session: SessionDep, *, kind: str, slug: str) -> Response:
+    entity = repository.entity_by_slug(session, kind=kind, slug=slug)
+    if entity is None:
+        raise NotFound(f"No {kind} has slug '{slug}'.")
+    return render(entity)
+
+
+@router.get(
+    "/sources",
+    response_model=SourcePage,
+    responses=problems(400, 422),
+    tags=["sources"],
+    summary="List sources",
+)
+def list_sources(
+    request: Request, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Response:
+    """Publishers in slug order, each with the number of claims citing it."""
+    return _page(request, session, kind="source", limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/sources/{slug}",
+    response_model=SourceWithCount,
+    responses=problems(404, 422),
+    tags=["sources"],
+    summary="Get a source",
+)
+def get_source(slug: Slug, session: SessionDep) -> Response:
+    """One publisher."""
+    return _one(session, kind="source", slug=slug)
+
+
+@router.get(
+    "/actors",
+    response_model=ActorPage,
+    responses=problems(400, 422),
+    tags=["actors"],
+    summary="List actors",
+)
+def list_actors(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="Prefix of the name or of an alias, any case."),
+    ] = None,
+    type: Annotated[ActorType | None, Query(description="Only actors of this type.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Response:
+    """Actors in slug order, each with the number of claims about it."""
+    return _page(
+        request, session, kind="actor", limit=limit, cursor=cursor, prefix=q, actor_type=type
+    )
+
+
+@router.post(
+    "/actors",
+    response_model=Actor,
+    status_code=201,
+    responses={
+        200: {"model": Actor, "description": "The aliases were added to an existing actor."},
+        **problems(400, 401, 409, 413, 415, 422),
+    },
+    dependencies=[Depends(require_writer)],
+    tags=["actors"],
+    summary="Add an actor or aliases",
+)
+def create_actor(body: ActorIn, request: Request, session: WriteSessionDep) -> Response:
+    """Add an actor; for an existing slug, add the aliases to it. Applies to articles
+    ingested or reprocessed from then on."""
+    actor, created = services.add_actor(session, actor=body)
+    location = str(request.url_for("get_actor", slug=actor["slug"]).path)
+    return render(actor, status_code=201 if created else 200, headers={"Location": location})
+
+
+@router.patch(
+    "/actors/{slug}",
+    response_model=Actor,
+    responses=problems(400, 401, 404, 413, 415, 422),
+    dependencies=[Depends(require_writer)],
+    tags=["actors"],
+    summary="Edit an actor's aliases",
+)
+def update_actor(slug: Slug, body: ActorPatch, session: WriteSessionDep) -> Response:
+    """Replace an actor's aliases. Applies to articles ingested or reprocessed from then on."""
+    return render(services.set_actor_aliases(session, slug=slug, aliases=body.aliases))
+
+
+@router.get(
+    "/actors/{slug}",
+    response_model=Actor,
+    responses=problems(404, 422),
+    tags=["actors"],
+    summary="Get an actor",
+)
+def get_actor(slug: Slug, session: SessionDep) -> Response:
+    """One actor."""
+    return _one(session, kind="actor", slug=slug)
+
+
+@router.get(
+    "/topics",
+    response_model=TopicPage,
+    responses=problems(400, 422),
+    tags=["topics"],
+    summary="List topics",
+)
+def list_topics(
+    request: Request, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Response:
+    """Topics in slug order, each with the number of claims about it."""
+    return _page(request, session, kind="topic", limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/topics/{slug}",
+    response_model=Topic,
+    responses=problems(404, 422),
+    tags=["topics"],
+    summary="Get a topic",
+)
+def get_topic(slug: Slug, session: SessionDep) -> Response:
+    """One topic."""
+    return _one(session, kind="topic", slug=slug)

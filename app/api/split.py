@@ -1,0 +1,51 @@
+"""POST /v1/split: run the splitter and store nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from app import services
+from app.api.deps import ArticleBody, SplitterDep, problems, render
+from app.errors import UnprocessableContent
+from app.schemas import SplitResponse
+
+router = APIRouter(prefix="/v1", tags=["split"])
+
+
+@router.post(
+    "/split",
+    response_model=SplitResponse,
+    responses=problems(400, 413, 415, 422),
+    summary="Split an article without storing it",
+)
+def split_article(
+    body: ArticleBody,
+    splitter: SplitterDep,
+    strict: Annotated[
+        bool,
+        Query(description="Answer 422 when the citation integrity report is not clean."),
+    ] = False,
+) -> Response:
+    """Return the title, references and claims the splitter finds in the article."""
+    result = splitter.splitter.split(body.text, format=body.format, title=body.title)
+    response = services.split_response(result)
+    if strict and not result.integrity.clean:
+        report = response["integrity"]
+        found = [
+            (kind, report[kind])
+            for kind in ("dangling_markers", "uncited_references", "duplicate_labels")
+            if report[kind]
+        ]
+        if len(report["marker_styles"]) > 1:
+            found.append(("mixed_marker_styles", report["marker_styles"]))
+        raise UnprocessableContent(
+            "The article's citations are not clean.",
+            errors=[
+                {"loc": ["body", "text"], "type": kind, "msg": ", ".join(values)}
+                for kind, values in found
+            ],
+        )
+    return render(response)

@@ -1,0 +1,265 @@
+"""claimsapi: serve | db upgrade | ingest | reprocess | split | openapi | eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from app.settings import InvalidSettingsError, Settings, load_settings
+
+__all__ = ["main"]
+
+_FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except InvalidSettingsError as exc:
+        print(f"claimsapi: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level.lower(),
+        access_log=args.access_log,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from app.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, args.revision)
+    print(f"database at {args.revision}", file=sys.stderr)
+    return 0
+
+
+def _article_from_file(path: Path, format_override: str | None) -> dict[str, Any]:
+    """An ArticleIn-shaped dict from a file: raw text by suffix, or JSON article/eval case."""
+    if path.suffix == ".json":
+        data = orjson.loads(path.read_bytes())
+        if isinstance(data, dict) and isinstance(data.get("input"), dict):
+            data = data["input"]  # an evaluation case
+        if not isinstance(data, dict):
+            raise ValueError("a .json file must hold one article object")
+        article = {
+            key: data[key]
+            for key in ("text", "format", "title", "url", "published_at")
+            if key in data
+        }
+        if format_override:
+            article["format"] = format_override
+        return article
+    text = path.read_text(encoding="utf-8")
+    return {
+        "text": text,
+        "format": format_override or _FORMAT_BY_SUFFIX.get(path.suffix.lower(), "text"),
+    }
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+    from tqdm import tqdm
+
+    from app import services
+    from app.db import create_db_engine, session_scope
+    from app.schemas import ArticleIn
+
+    settings = _settings()
+    engine = create_db_engine(settings.database_url, pool_size=1)
+    splitter, actors, _ = services.SplitterCache(services.splitter_for(settings)).current(engine)
+    created = existing = failed = 0
+    started = time.perf_counter()
+    paths = [Path(p) for p in args.files]
+    for path in tqdm(paths, unit="article", disable=len(paths) < 2 or None, file=sys.stderr):
+        try:
+            article = ArticleIn.model_validate(_article_from_file(path, args.format))
+            with session_scope(engine, write=True) as session:
+                outcome = services.ingest_article(
+                    session, article=article, splitter=splitter, actors=actors
+                )
+        except (OSError, ValueError, ValidationError) as exc:
+            failed += 1
+            tqdm.write(f"{path}: {exc}".splitlines()[0], file=sys.stderr)
+            continue
+        if outcome.created:
+            created += 1
+        else:
+            existing += 1
+        if len(paths) == 1:
+            state = "created" if outcome.created else "existing"
+            print(f"{path}: article {outcome.article_id} ({state})")
+    elapsed = time.perf_counter() - started
+    rate = (created + existing) / elapsed if elapsed else 0.0
+    print(
+        f"ingested {created + existing} of {len(paths)} files: {created} created, "
+        f"{existing} existing, {failed} failed in {elapsed:.1f} s ({rate:.0f} articles/s)",
+        file=sys.stderr,
+    )
+    engine.dispose()
+    return 1 if failed else 0
+
+
+def _reprocess(args: argparse.Namespace) -> int:
+    from sqlalchemy import text
+    from tqdm import tqdm
+
+    from app import services
+    from app.db import create_db_engine, session_scope
+
+    if not args.all and not args.ids:
+        print("claimsapi reprocess: name article ids or pass --all", file=sys.stderr)
+        return 2
+    settings = _settings()
+    engine = create_db_engine(settings.database_url, pool_size=1)
+    splitter, actors, _ = services.SplitterCache(services.splitter_for(settings)).current(engine)
+    if args.all:
+        with engine.connect() as conn:
+            ids = [row[0] for row in conn.execute(text("SELECT id FROM article ORDER BY id"))]
+    else:
+        ids = list(args.ids)
+    totals = {"kept": 0, "added": 0, "dropped": 0, "missing": 0}
+    for article_id in tqdm(ids, unit="article", disable=len(ids) < 2 or None, file=sys.stderr):
+        # One transaction per article: a failure leaves every other article re-split or as it was.
+        with session_scope(engine, write=True) as session:
+            outcome = services.reprocess_article(
+                session, article_id=article_id, splitter=splitter, actors=actors
+            )
+        if outcome is None:
+            totals["missing"] += 1
+            continue
+        totals["kept"] += outcome.kept
+        totals["added"] += outcome.added
+        totals["dropped"] += outcome.dropped
+    engine.dispose()
+    print(
+        f"reprocessed {len(ids) - totals['missing']} articles: {totals['kept']} claims kept, "
+        f"{totals['added']} added, {totals['dropped']} dropped; {totals['missing']} not found",
+        file=sys.stderr,
+    )
+    return 1 if totals["missing"] else 0
+
+
+def _split(args: argparse.Namespace) -> int:
+    from app import services
+    from app.schemas import ArticleIn
+
+    splitter = services.splitter_for(_settings()).splitter
+    article = ArticleIn.model_validate(_article_from_file(Path(args.file), args.format))
+    result = splitter.split(article.text, format=article.format, title=article.title)
+    sys.stdout.write(
+        orjson.dumps(services.split_response(result), option=orjson.OPT_INDENT_2).decode() + "\n"
+    )
+    return 0
+
+
+def _openapi_text() -> str:
+    from app.main import create_app
+
+    document = create_app(Settings()).openapi()
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    target = Path(args.output)
+    wanted = _openapi_text()
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != wanted:
+            print(
+                f"{target} is out of date: run `claimsapi openapi` and commit it", file=sys.stderr
+            )
+            return 1
+        print(f"{target} matches the app", file=sys.stderr)
+        return 0
+    target.write_text(wanted, encoding="utf-8")
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from app.evaluation import evaluate_folder, format_report
+
+    report = evaluate_folder(Path(args.dir))
+    print(format_report(report))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="claimsapi", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(run=_serve)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(run=_db_upgrade)
+
+    formats = ("text", "markdown", "html")
+    ingest = commands.add_parser("ingest", help="split and store article files")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument(
+        "--format", choices=formats, help="override the format guessed from suffixes"
+    )
+    ingest.set_defaults(run=_ingest)
+
+    reprocess = commands.add_parser(
+        "reprocess", help="re-split stored articles with the current splitter"
+    )
+    reprocess.add_argument("ids", nargs="*", type=int, metavar="ID")
+    reprocess.add_argument("--all", action="store_true", help="every stored article")
+    reprocess.set_defaults(run=_reprocess)
+
+    split = commands.add_parser("split", help="print what POST /v1/split returns for a file")
+    split.add_argument("file", metavar="FILE")
+    split.add_argument("--format", choices=formats)
+    split.set_defaults(run=_split)
+
+    openapi = commands.add_parser("openapi", help="write or check openapi.json")
+    openapi.add_argument("--check", action="store_true", help="fail when the file differs")
+    openapi.add_argument("--output", default="openapi.json")
+    openapi.set_defaults(run=_openapi)
+
+    evaluate = commands.add_parser("eval", help="score the splitter on a folder of annotated cases")
+    evaluate.add_argument("dir", metavar="DIR")
+    evaluate.set_defaults(run=_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the claimsapi console script."""
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

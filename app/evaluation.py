@@ -1,0 +1,324 @@
+"""Measure the splitter against a folder of annotated cases (see the eval README format).
+
+Pure: reads the case files, runs the splitter, counts. Sources and actors are
+compared by canonical name through `sources.json` / `actors.json` alias files
+found in the folder or its parent (otherwise by case-insensitive name).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.splitter import SplitResult, Splitter, default_splitter
+from app.splitter.text import fold
+
+__all__ = ["EvalReport", "evaluate_folder", "format_report"]
+
+
+@dataclass(slots=True)
+class EvalReport:
+    """Micro-averaged counts over every case of a folder, and the misses."""
+
+    cases: int = 0
+    expected: int = 0
+    returned: int = 0
+    matched: int = 0
+    attribution_right: int = 0
+    citation_tp: int = 0
+    citation_fp: int = 0
+    citation_fn: int = 0
+    titles: int = 0
+    titles_right: int = 0
+    actors_required: int = 0
+    actors_found: int = 0
+    actors_returned: int = 0
+    actors_acceptable: int = 0
+    topics_required: int = 0
+    topics_found: int = 0
+    topics_returned: int = 0
+    topics_acceptable: int = 0
+    leaks: int = 0
+    golden_total: int = 0
+    golden_passed: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def statement_precision(self) -> float:
+        """Matched statements over returned statements."""
+        return _ratio(self.matched, self.returned)
+
+    @property
+    def statement_recall(self) -> float:
+        """Matched statements over expected statements."""
+        return _ratio(self.matched, self.expected)
+
+    @property
+    def statement_f1(self) -> float:
+        """Harmonic mean of statement precision and recall."""
+        return _f1(self.statement_precision, self.statement_recall)
+
+    @property
+    def attribution_accuracy(self) -> float:
+        """Share of matched statements whose source set is exactly right."""
+        return _ratio(self.attribution_right, self.matched)
+
+    @property
+    def citation_f1(self) -> float:
+        """Micro F1 over (statement, source) pairs of matched statements."""
+        precision = _ratio(self.citation_tp, self.citation_tp + self.citation_fp)
+        recall = _ratio(self.citation_tp, self.citation_tp + self.citation_fn)
+        return _f1(precision, recall)
+
+    @property
+    def title_accuracy(self) -> float:
+        """Share of cases whose title is right (None counts when none is expected)."""
+        return _ratio(self.titles_right, self.titles)
+
+    @property
+    def actor_recall(self) -> float:
+        """Required actors found over required actors."""
+        return _ratio(self.actors_found, self.actors_required)
+
+    @property
+    def actor_precision(self) -> float:
+        """Returned actors that are required or optional, over returned actors."""
+        return _ratio(self.actors_acceptable, self.actors_returned)
+
+    @property
+    def topic_recall(self) -> float:
+        """Required topics found over required topics."""
+        return _ratio(self.topics_found, self.topics_required)
+
+    @property
+    def topic_precision(self) -> float:
+        """Returned topics that are required or optional, over returned topics."""
+        return _ratio(self.topics_acceptable, self.topics_returned)
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 1.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+class _Canon:
+    """Canonical names through an alias file: {canonical: [alias, ...]}."""
+
+    def __init__(self, aliases: Mapping[str, Iterable[str]]) -> None:
+        self._map: dict[str, str] = {}
+        for canonical, names in aliases.items():
+            for name in (canonical, *names):
+                self._map.setdefault(_key(name), _key(canonical))
+
+    def __call__(self, name: str) -> str:
+        key = _key(name)
+        return self._map.get(key, key)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _find(folder: Path, pattern: str) -> list[Path]:
+    """Files matching `pattern` in the folder, else in its parent."""
+    for place in (folder, folder.parent):
+        found = sorted(place.glob(pattern))
+        if found:
+            return found
+    return []
+
+
+def _load_canon(folder: Path, name: str) -> _Canon:
+    files = _find(folder, name)
+    if not files:
+        return _Canon({})
+    data = json.loads(files[0].read_text("utf-8"))
+    return _Canon(data if isinstance(data, dict) else {})
+
+
+def evaluate_folder(path: Path, *, splitter: Splitter | None = None) -> EvalReport:
+    """Run the splitter on every case file of `path` and count the README metrics."""
+    splitter = splitter or default_splitter()
+    report = EvalReport()
+    source_canon = _load_canon(path, "sources.json")
+    actor_canon = _load_canon(path, "actors.json")
+    for case_file in sorted(path.glob("*.json")):
+        case = json.loads(case_file.read_text("utf-8"))
+        if not isinstance(case, dict) or "input" not in case or "expect" not in case:
+            continue
+        report.cases += 1
+        given = case["input"]
+        result = splitter.split(
+            given["text"], format=given.get("format", "text"), title=given.get("title")
+        )
+        _score_case(
+            report,
+            str(case.get("id", case_file.stem)),
+            case["expect"],
+            result,
+            source_canon,
+            actor_canon,
+        )
+    for rules_file in _find(path, "golden-rules-*.json"):
+        _score_golden(report, json.loads(rules_file.read_text("utf-8")), splitter)
+    return report
+
+
+def _score_case(
+    report: EvalReport,
+    case_id: str,
+    expect: Mapping[str, Any],
+    result: SplitResult,
+    source_canon: _Canon,
+    actor_canon: _Canon,
+) -> None:
+    expected = list(expect.get("statements", []))
+    returned = list(result.statements)
+    report.expected += len(expected)
+    report.returned += len(returned)
+    report.titles += 1
+    want_title = expect.get("title")
+    if (fold(want_title) if want_title else None) == (fold(result.title) if result.title else None):
+        report.titles_right += 1
+    else:
+        report.misses.append(f"{case_id} title: expected {want_title!r}, got {result.title!r}")
+    unused: dict[str, list[int]] = {}
+    for index, statement in enumerate(returned):
+        unused.setdefault(statement.text, []).append(index)
+    matched_returned: set[int] = set()
+    for item in expected:
+        text = fold(item["text"])
+        slots = unused.get(text)
+        if not slots:
+            report.misses.append(f"{case_id} missing: {text!r}")
+            continue
+        index = slots.pop(0)
+        matched_returned.add(index)
+        report.matched += 1
+        statement = returned[index]
+        want = {source_canon(s) for s in item.get("sources", [])}
+        got = {source_canon(c.source.name) for c in statement.sources}
+        report.citation_tp += len(want & got)
+        report.citation_fp += len(got - want)
+        report.citation_fn += len(want - got)
+        if want == got:
+            report.attribution_right += 1
+        else:
+            report.misses.append(
+                f"{case_id} sources of {text[:60]!r}: expected {sorted(want)}, got {sorted(got)}"
+            )
+        _score_tags(report, case_id, text, item, statement.actors, statement.topics, actor_canon)
+    for index, statement in enumerate(returned):
+        if index not in matched_returned:
+            report.misses.append(f"{case_id} extra: {statement.text!r}")
+    returned_texts = {s.text for s in returned}
+    for line in expect.get("not_statements", []):
+        if fold(line) in returned_texts:
+            report.leaks += 1
+            report.misses.append(f"{case_id} leak: {fold(line)!r}")
+
+
+def _score_tags(
+    report: EvalReport,
+    case_id: str,
+    text: str,
+    item: Mapping[str, Any],
+    actors: Iterable[Any],
+    topics: Iterable[Any],
+    actor_canon: _Canon,
+) -> None:
+    required = {actor_canon(a) for a in item.get("actors", [])}
+    optional = {actor_canon(a) for a in item.get("actors_optional", [])}
+    got = {actor_canon(a.name) for a in actors}
+    report.actors_required += len(required)
+    report.actors_found += len(required & got)
+    report.actors_returned += len(got)
+    report.actors_acceptable += len(got & (required | optional))
+    if required - got:
+        report.misses.append(f"{case_id} actors missing {sorted(required - got)} in {text[:50]!r}")
+    if got - required - optional:
+        report.misses.append(
+            f"{case_id} actors extra {sorted(got - required - optional)} in {text[:50]!r}"
+        )
+    want_topics = set(item.get("topics", []))
+    optional_topics = set(item.get("topics_optional", []))
+    got_topics = {t.slug for t in topics}
+    report.topics_required += len(want_topics)
+    report.topics_found += len(want_topics & got_topics)
+    report.topics_returned += len(got_topics)
+    report.topics_acceptable += len(got_topics & (want_topics | optional_topics))
+    if want_topics - got_topics:
+        report.misses.append(
+            f"{case_id} topics missing {sorted(want_topics - got_topics)} in {text[:50]!r}"
+        )
+    if got_topics - want_topics - optional_topics:
+        extra = sorted(got_topics - want_topics - optional_topics)
+        report.misses.append(f"{case_id} topics extra {extra} in {text[:50]!r}")
+
+
+def _score_golden(report: EvalReport, data: Any, splitter: Splitter) -> None:
+    cases = data.get("cases", []) if isinstance(data, dict) else data
+    for case in cases:
+        report.golden_total += 1
+        number = case.get("n", report.golden_total)
+        result = splitter.split(case["text"], format="text", title=f"Golden rule {number}")
+        got = [s.text for s in result.statements]
+        want = [fold(s) for s in case["sentences"]]
+        if got == want:
+            report.golden_passed += 1
+        else:
+            report.misses.append(f"golden {number}: expected {want}, got {got}")
+
+
+def format_report(report: EvalReport) -> str:
+    """A readable table of the figures, then the misses one per line."""
+    rows = [
+        ("cases", f"{report.cases}"),
+        (
+            "statement precision",
+            f"{report.statement_precision:.3f}  ({report.matched}/{report.returned})",
+        ),
+        (
+            "statement recall",
+            f"{report.statement_recall:.3f}  ({report.matched}/{report.expected})",
+        ),
+        ("statement F1", f"{report.statement_f1:.3f}"),
+        (
+            "attribution accuracy",
+            f"{report.attribution_accuracy:.3f}  ({report.attribution_right}/{report.matched})",
+        ),
+        ("citation F1", f"{report.citation_f1:.3f}"),
+        ("title accuracy", f"{report.title_accuracy:.3f}  ({report.titles_right}/{report.titles})"),
+        (
+            "actor recall",
+            f"{report.actor_recall:.3f}  ({report.actors_found}/{report.actors_required})",
+        ),
+        (
+            "actor precision",
+            f"{report.actor_precision:.3f}  ({report.actors_acceptable}/{report.actors_returned})",
+        ),
+        (
+            "topic recall",
+            f"{report.topic_recall:.3f}  ({report.topics_found}/{report.topics_required})",
+        ),
+        (
+            "topic precision",
+            f"{report.topic_precision:.3f}  ({report.topics_acceptable}/{report.topics_returned})",
+        ),
+        ("not-statement leaks", f"{report.leaks}"),
+    ]
+    if report.golden_total:
+        rows.append(("golden rules", f"{report.golden_passed}/{report.golden_total}"))
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{name.ljust(width)}  {value}" for name, value in rows]
+    if report.misses:
+        lines.append("")
+        lines.append(f"misses ({len(report.misses)}):")
+        lines.extend(f"  {miss}" for miss in report.misses)
+    return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""create_app(): routers, middleware, error handlers and the lifespan. Nothing else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from app import __version__, services
+from app.api import articles, claims, entities, health, split
+from app.db import create_db_engine, session_scope
+from app.errors import install_error_handlers
+from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard
+from app.migrate import head_revision
+from app.settings import Settings, get_settings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("claimsapi")
+
+DESCRIPTION = """\
+Turns news articles into source-attributed claims.
+
+Post an article; the splitter cuts it into statements and links each to the
+sources it cites (footnote markers pointing at a reference list, or inline
+attribution such as "(Reuters)"). Read the claims back filtered by source,
+actor, topic, article or publication date.
+
+Every error is an RFC 9457 `application/problem+json` document. Lists are
+keyset-paged: follow `next_cursor` (or the `Link: rel="next"` header).
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Stable, readable operation ids: the route function's name (`list_claims`).
+    return route.name
+
+
+def _configure_logging(level: str) -> None:
+    log.setLevel(level)
+    if not log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the ASGI application for the given (or the environment's) settings."""
+    settings = settings or get_settings()
+    _configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(settings.database_url)
+        setup = services.splitter_for(settings)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.splitters = services.SplitterCache(setup)
+        app.state.head_revision = head_revision()
+        if settings.writes_open:
+            log.warning("CLAIMS_API_KEYS is not set: anyone who can reach the service can write")
+        try:
+            with session_scope(engine, write=True) as session:
+                services.sync_registries(session, actors=setup.actors, topics=setup.topics)
+        except Exception as exc:  # the service still serves reads; /readyz tells the rest
+            log.warning("could not sync registries into the database: %s", exc)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="claimsapi",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        openapi_tags=[
+            {"name": "articles", "description": "Ingest, read and delete articles."},
+            {"name": "claims", "description": "Read claims, filtered."},
+            {"name": "split", "description": "Run the splitter without storing."},
+            {"name": "sources", "description": "Publishers that claims cite."},
+            {"name": "actors", "description": "Who claims are about."},
+            {"name": "topics", "description": "What claims are about."},
+            {"name": "health", "description": "Probes for orchestrators."},
+        ],
+    )
+    install_error_handlers(app)
+    for router in (articles.router, claims.router, split.router, entities.router, health.router):
+        app.include_router(router)
+    app.add_middleware(
+        BodyGuard, max_body_bytes=settings.max_article_bytes * JSON_OVERHEAD_FACTOR + 64 * 1024
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match"],
+            expose_headers=["Link", "Location", "ETag"],
+        )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,104 @@
+"""ASGI guards that run before a route reads its body: media type and size."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import problem_response
+
+__all__ = ["BodyGuard", "BodyTooLarge"]
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# The JSON around an article costs more bytes than its text: clients that escape
+# non-ASCII (Python's json.dumps does) turn a 2-byte UTF-8 letter into 6 bytes.
+# The text itself is held to the exact limit once parsed.
+JSON_OVERHEAD_FACTOR = 3
+
+
+class BodyTooLarge(HTTPException):
+    """Raised inside receive() when a streamed body passes the limit.
+
+    An HTTPException, because FastAPI re-raises those from body parsing (anything
+    else it would turn into a 400) and the error handlers render it as a 413.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The body is larger than {limit} bytes.")
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+class BodyGuard:
+    """Reject non-JSON bodies (415) and bodies over the limit (413) before they are read whole."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check the request line and headers, then meter the body as it streams in."""
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = {key.decode("latin-1").lower(): value for key, value in scope["headers"]}
+        path = scope.get("path", "")
+        content_length = headers.get("content-length")
+        if content_length is not None:
+            try:
+                declared = int(content_length)
+            except ValueError:
+                await problem_response(400, "Content-Length is not a number.", instance=path)(
+                    scope, receive, send
+                )
+                return
+            if declared > self.max_body_bytes:
+                await self._too_large(scope, receive, send)
+                return
+        content_type = headers.get("content-type", b"").decode("latin-1")
+        has_body = content_length not in (None, b"0") or "transfer-encoding" in headers
+        if has_body and not _is_json(content_type):
+            await problem_response(
+                415,
+                f"Send the body as application/json, not '{content_type or 'no content type'}'.",
+                instance=path,
+            )(scope, receive, send)
+            return
+
+        received = 0
+        response_started = False
+
+        async def metered_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge(self.max_body_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, metered_receive, tracking_send)
+        except BodyTooLarge:
+            if response_started:
+                raise
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await problem_response(
+            413,
+            f"The body is larger than {self.max_body_bytes} bytes.",
+            instance=scope.get("path", ""),
+            headers={"Connection": "close"},
+        )(scope, receive, send)

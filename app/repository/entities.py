@@ -1,0 +1,177 @@
+"""Sources, actors and topics: listing with claim counts, lookup by slug, idempotent upserts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, Table, bindparam, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.models import Actor, Source, Topic
+
+__all__ = [
+    "ENTITIES",
+    "EntityKind",
+    "actor_edit_stamp",
+    "actor_slug_by_name",
+    "edited_actors",
+    "ensure_entities",
+    "entity_by_slug",
+    "list_entities",
+    "save_actor",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityKind:
+    """How one kind of entity is stored and counted."""
+
+    table: Table
+    columns: tuple[str, ...]  # what the API shows, besides claim_count
+    count_sql: str  # claims linked to the entity aliased `e`
+
+
+ENTITIES: Mapping[str, EntityKind] = {
+    "source": EntityKind(
+        Source.__table__,  # type: ignore[attr-defined]
+        ("slug", "name", "aliases", "domains"),
+        "SELECT count(*) FROM claim_citation l WHERE l.source_id = e.id "
+        "AND l.kind IN ('cited', 'inline')",
+    ),
+    "actor": EntityKind(
+        Actor.__table__,  # type: ignore[attr-defined]
+        ("slug", "name", "type", "aliases", "iso_code", "wikidata_id"),
+        "SELECT count(*) FROM claim_actor l WHERE l.actor_id = e.id",
+    ),
+    "topic": EntityKind(
+        Topic.__table__,  # type: ignore[attr-defined]
+        ("slug", "name", "description", "iptc_code"),
+        "SELECT count(*) FROM claim_topic l WHERE l.topic_id = e.id",
+    ),
+}
+
+_JSON_COLUMNS = {"aliases": JSON(), "domains": JSON()}
+
+
+def _like_prefix(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def list_entities(
+    session: Session,
+    *,
+    kind: str,
+    after: str | None,
+    limit: int,
+    prefix: str | None = None,
+    actor_type: str | None = None,
+) -> list[dict[str, Any]]:
+    """Entities of one kind in slug order with their claim counts."""
+    spec = ENTITIES[kind]
+    where: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
+    if after is not None:
+        where.append("e.slug > :after")
+        params["after"] = after
+    if prefix:
+        # A name or any alias starting with the prefix, ignoring case.
+        where.append(
+            "(lower(e.name) LIKE :prefix ESCAPE '\\' "
+            "OR lower(CAST(e.aliases AS TEXT)) LIKE :alias_prefix ESCAPE '\\')"
+        )
+        params["prefix"] = _like_prefix(prefix.lower())
+        params["alias_prefix"] = '%"' + _like_prefix(prefix.lower())
+    if actor_type:
+        where.append("e.type = :type")
+        params["type"] = actor_type
+    columns = ", ".join(f"e.{column}" for column in spec.columns)
+    sql = f"SELECT {columns}, ({spec.count_sql}) AS claim_count FROM {spec.table.name} e"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY e.slug LIMIT :limit"
+    types = {c: t for c, t in _JSON_COLUMNS.items() if c in spec.columns}
+    return [dict(row._mapping) for row in session.execute(text(sql).columns(**types), params)]
+
+
+def entity_by_slug(session: Session, *, kind: str, slug: str) -> dict[str, Any] | None:
+    """One entity with its claim count, or None."""
+    spec = ENTITIES[kind]
+    columns = ", ".join(f"e.{column}" for column in spec.columns)
+    types = {c: t for c, t in _JSON_COLUMNS.items() if c in spec.columns}
+    row = session.execute(
+        text(
+            f"SELECT {columns}, ({spec.count_sql}) AS claim_count "
+            f"FROM {spec.table.name} e WHERE e.slug = :slug"
+        ).columns(**types),
+        {"slug": slug},
+    ).one_or_none()
+    return None if row is None else dict(row._mapping)
+
+
+def ensure_entities(
+    session: Session, *, kind: str, rows: Iterable[Mapping[str, Any]]
+) -> dict[str, int]:
+    """Insert the rows whose slug is new (concurrent writers welcome); map every slug to its id."""
+    table = ENTITIES[kind].table
+    wanted = {row["slug"]: row for row in rows}
+    if not wanted:
+        return {}
+    ids = _ids_by_slug(session, table, list(wanted))
+    missing = [dict(row) for slug, row in wanted.items() if slug not in ids]
+    if missing:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(insert(table).on_conflict_do_nothing(index_elements=["slug"]), missing)
+        ids.update(_ids_by_slug(session, table, [row["slug"] for row in missing]))
+    return ids
+
+
+def _ids_by_slug(session: Session, table: Table, slugs: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    # Bounded IN lists: PostgreSQL and SQLite both cap bound parameters.
+    for start in range(0, len(slugs), 500):
+        chunk = list(slugs[start : start + 500])
+        statement = select(table.c.slug, table.c.id).where(
+            table.c.slug.in_(bindparam("slugs", expanding=True))
+        )
+        found.update(
+            (slug, entity_id) for slug, entity_id in session.execute(statement, {"slugs": chunk})
+        )
+    return found
+
+
+def edited_actors(session: Session) -> list[dict[str, Any]]:
+    """Actors that clients added or edited, as registry entries."""
+    rows = session.execute(
+        text(
+            "SELECT slug, name, type, aliases, iso_code, wikidata_id FROM actor "
+            "WHERE edited_at IS NOT NULL ORDER BY slug"
+        ).columns(aliases=JSON())
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def actor_edit_stamp(session: Session) -> tuple[int, str]:
+    """Changes whenever a client adds or edits an actor: (edited count, latest edit)."""
+    count, latest = session.execute(
+        text("SELECT count(edited_at), max(edited_at) FROM actor")
+    ).one()
+    return int(count), str(latest)
+
+
+def save_actor(session: Session, *, row: Mapping[str, Any]) -> None:
+    """Insert the actor, or overwrite the one with the same slug."""
+    table = ENTITIES["actor"].table
+    updated = session.execute(table.update().where(table.c.slug == row["slug"]).values(**row))
+    if not updated.rowcount:  # type: ignore[attr-defined]
+        session.execute(table.insert().values(**row))
+
+
+def actor_slug_by_name(session: Session, *, name: str) -> str | None:
+    """The slug of the actor whose canonical name is `name` (any case)."""
+    return session.execute(
+        text("SELECT slug FROM actor WHERE lower(name) = :name"), {"name": name.lower()}
+    ).scalar_one_or_none()

@@ -1,0 +1,192 @@
+"""Article writes: the whole article graph in the caller's transaction, or deletion of it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, insert, text, update
+from sqlalchemy.orm import Session
+
+from app import models
+from app.models import claim_key
+
+_ARTICLE = cast(Table, models.Article.__table__)  # type: ignore[attr-defined]
+_REFERENCE = cast(Table, models.Reference.__table__)  # type: ignore[attr-defined]
+_CLAIM = cast(Table, models.Claim.__table__)  # type: ignore[attr-defined]
+_LINKS = (
+    cast(Table, models.ClaimCitation.__table__),  # type: ignore[attr-defined]
+    cast(Table, models.ClaimActor.__table__),  # type: ignore[attr-defined]
+    cast(Table, models.ClaimTopic.__table__),  # type: ignore[attr-defined]
+)
+
+__all__ = [
+    "ClaimRow",
+    "article_source",
+    "claim_texts",
+    "delete_article",
+    "insert_article",
+    "insert_claims",
+    "insert_links",
+    "rewrite_article",
+    "serialise_ingest",
+]
+
+# Any fixed number: the key of the PostgreSQL advisory lock that orders ingestion.
+_INGEST_LOCK_KEY = 7_302_001
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """One claim to insert, with its links already resolved to ids."""
+
+    values: Mapping[str, Any]  # claim columns other than id and article_id
+    citations: Sequence[tuple[int, str, str | None]]  # (source_id, kind, label)
+    actor_ids: Sequence[int]
+    topic_ids: Sequence[int]
+
+
+def serialise_ingest(session: Session) -> None:
+    """Make ingesting transactions commit in the order their article ids were taken.
+
+    Keyset cursors read claims in sort-key order, which starts with the article
+    id; if a transaction holding a lower article id could commit after one
+    holding a higher id, a reader already past the higher one would never see
+    the lower. SQLite serialises writers anyway (BEGIN IMMEDIATE); PostgreSQL
+    takes a transaction-scoped advisory lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INGEST_LOCK_KEY})
+
+
+def insert_article(
+    session: Session,
+    *,
+    article: Mapping[str, Any],
+    references: Sequence[Mapping[str, Any]],
+    claims: Sequence[ClaimRow],
+) -> int:
+    """Insert an article, its references and claims with their links; return the article id."""
+    article_id: int = session.execute(
+        insert(_ARTICLE).returning(_ARTICLE.c.id), [dict(article)]
+    ).scalar_one()
+    if references:
+        session.execute(
+            insert(_REFERENCE),
+            [{**reference, "article_id": article_id} for reference in references],
+        )
+    if claims:
+        insert_claims(session, article_id=article_id, claims=claims)
+    return article_id
+
+
+def insert_claims(session: Session, *, article_id: int, claims: Sequence[ClaimRow]) -> list[int]:
+    """Insert an article's claims and their links; return the new claim ids in order."""
+    rows = [
+        {
+            **claim.values,
+            "article_id": article_id,
+            "sort_key": claim_key(article_id, claim.values["position"]),
+        }
+        for claim in claims
+    ]
+    claim_ids: list[int] = list(
+        session.execute(
+            insert(_CLAIM).returning(_CLAIM.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+    )
+    keyed = [
+        (claim_id, row["sort_key"], claim)
+        for claim_id, row, claim in zip(claim_ids, rows, claims, strict=True)
+    ]
+    insert_links(session, claims=keyed)
+    return claim_ids
+
+
+def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]]) -> None:
+    """Insert the citation, actor and topic rows of (claim id, sort key, claim) triples."""
+    citations = [
+        {"claim_id": cid, "claim_key": key, "source_id": source_id, "kind": kind, "label": label}
+        for cid, key, claim in claims
+        for source_id, kind, label in claim.citations
+    ]
+    actors = [
+        {"claim_id": cid, "claim_key": key, "actor_id": actor_id}
+        for cid, key, claim in claims
+        for actor_id in claim.actor_ids
+    ]
+    topics = [
+        {"claim_id": cid, "claim_key": key, "topic_id": topic_id}
+        for cid, key, claim in claims
+        for topic_id in claim.topic_ids
+    ]
+    link_rows: tuple[list[dict[str, Any]], ...] = (citations, actors, topics)
+    for table, link in zip(_LINKS, link_rows, strict=True):
+        if link:
+            session.execute(insert(table), link)
+
+
+def delete_article(session: Session, *, article_id: int) -> bool:
+    """Delete an article; its references, claims and their links go with it."""
+    result = session.execute(delete(_ARTICLE).where(_ARTICLE.c.id == article_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def article_source(session: Session, *, article_id: int) -> dict[str, Any] | None:
+    """What an article was split from: text, format and the client's title."""
+    row = session.execute(
+        text("SELECT text, format, client_title FROM article WHERE id = :id"), {"id": article_id}
+    ).one_or_none()
+    return None if row is None else dict(row._mapping)
+
+
+def claim_texts(session: Session, *, article_id: int) -> list[tuple[int, str]]:
+    """(id, text) of an article's claims in position order."""
+    rows = session.execute(
+        text("SELECT id, text FROM claim WHERE article_id = :id ORDER BY position"),
+        {"id": article_id},
+    )
+    return [(row.id, row.text) for row in rows]
+
+
+def rewrite_article(
+    session: Session,
+    *,
+    article_id: int,
+    article: Mapping[str, Any],
+    references: Sequence[Mapping[str, Any]],
+    kept: Sequence[tuple[int, ClaimRow]],
+    added: Sequence[ClaimRow],
+    dropped: Sequence[int],
+) -> None:
+    """Replace an article's split: update kept claims in place, add and drop the rest."""
+    session.execute(update(_ARTICLE).where(_ARTICLE.c.id == article_id).values(**article))
+    session.execute(delete(_REFERENCE).where(_REFERENCE.c.article_id == article_id))
+    if references:
+        session.execute(
+            insert(_REFERENCE), [{**ref, "article_id": article_id} for ref in references]
+        )
+    existing = [claim_id for claim_id, _ in kept] + list(dropped)
+    if existing:
+        for table in _LINKS:
+            session.execute(delete(table).where(table.c.claim_id.in_(existing)))
+    if dropped:
+        session.execute(delete(_CLAIM).where(_CLAIM.c.id.in_(list(dropped))))
+    if kept:
+        # Park kept claims on negative keys first: positions may swap, keys are unique.
+        session.execute(
+            update(_CLAIM)
+            .where(_CLAIM.c.id.in_([claim_id for claim_id, _ in kept]))
+            .values(sort_key=-_CLAIM.c.id)
+        )
+        keyed: list[tuple[int, int, ClaimRow]] = []
+        for claim_id, claim in kept:
+            key = claim_key(article_id, claim.values["position"])
+            session.execute(
+                update(_CLAIM).where(_CLAIM.c.id == claim_id).values(**claim.values, sort_key=key)
+            )
+            keyed.append((claim_id, key, claim))
+        insert_links(session, claims=keyed)
+    if added:
+        insert_claims(session, article_id=article_id, claims=added)

@@ -1,0 +1,381 @@
+"""The HTTP contract: request and response models, exactly what openapi.json shows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+__all__ = [
+    "Actor",
+    "ActorIn",
+    "ActorPage",
+    "ActorPatch",
+    "ActorRef",
+    "ActorType",
+    "Article",
+    "ArticleIn",
+    "ArticlePage",
+    "ArticleSummary",
+    "ArticleWithClaims",
+    "CitationRef",
+    "Claim",
+    "ClaimPage",
+    "Health",
+    "Integrity",
+    "Problem",
+    "Reference",
+    "Source",
+    "SourcePage",
+    "SourceWithCount",
+    "Span",
+    "SplitClaim",
+    "SplitResponse",
+    "Topic",
+    "TopicPage",
+    "TopicRef",
+]
+
+ActorType = Literal["person", "country", "organization", "group"]
+ArticleFormat = Literal["text", "markdown", "html"]
+CitationKind = Literal["cited", "inline", "context"]
+
+MAX_TITLE_CHARS = 1_000
+MAX_URL_CHARS = 2_048
+
+EXAMPLE_TEXT = (
+    "Talks resumed in Geneva on Monday.[1] Officials said a ceasefire was close[2].\n\n"
+    "[1] Reuters\n[2] CNN"
+)
+
+
+def _field(description: str, example: Any, **kwargs: Any) -> Any:
+    return Field(description=description, examples=[example], **kwargs)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- requests
+
+
+class ArticleIn(_Model):
+    """An article to split or ingest."""
+
+    text: str = _field(
+        "The whole article as received. Spans in the response index this text.",
+        EXAMPLE_TEXT,
+        min_length=1,
+    )
+    format: ArticleFormat = _field("How `text` is marked up.", "text", default="text")
+    title: str | None = _field(
+        "The headline, when the client knows it; otherwise the splitter finds one.",
+        "Ceasefire talks resume in Geneva",
+        default=None,
+        max_length=MAX_TITLE_CHARS,
+    )
+    url: str | None = _field(
+        "Where the article was published (http or https).",
+        "https://example.org/news/geneva-talks",
+        default=None,
+        max_length=MAX_URL_CHARS,
+    )
+    published_at: datetime | None = _field(
+        "When the article was published; without a zone it is taken as UTC.",
+        "2026-11-27T08:30:00Z",
+        default=None,
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http or https URL")
+        return value.strip()
+
+    @field_validator("published_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+# ---------------------------------------------------------------- pieces
+
+
+class Span(_Model):
+    """A half-open range of code points in the article's `text`."""
+
+    start: int = _field("First code point of the statement, markers included.", 0, ge=0)
+    end: int = _field("One past the last code point.", 37, ge=0)
+
+
+class CitationRef(_Model):
+    """A source a claim is attributed to."""
+
+    slug: str = _field("The source's stable id.", "reuters")
+    name: str = _field("The publisher's canonical name.", "Reuters")
+    label: str | None = _field(
+        "The reference label the marker pointed at; null for an inline attribution.", "1"
+    )
+    kind: CitationKind = _field(
+        "`cited`: a marker in the sentence; `inline`: the publisher is named in it, "
+        'as in "(Reuters)"; `context`: inherited from the sentence\'s paragraph.',
+        "cited",
+    )
+
+
+class ActorRef(_Model):
+    """An actor a claim is about."""
+
+    slug: str = _field("The actor's stable id.", "vladimir-putin")
+    name: str = _field("Canonical name.", "Vladimir Putin")
+    type: ActorType = _field("What kind of actor this is.", "person")
+
+
+class TopicRef(_Model):
+    """A topic a claim is about."""
+
+    slug: str = _field("The topic's stable id.", "ceasefire")
+    name: str = _field("Display name.", "Ceasefire")
+
+
+class Source(_Model):
+    """A publisher."""
+
+    slug: str = _field("Stable id, used in `?source=`.", "reuters")
+    name: str = _field("Canonical name.", "Reuters")
+    aliases: list[str] = _field("Other names the publisher goes by.", ["Thomson Reuters"])
+    domains: list[str] = _field("Web domains of the publisher.", ["reuters.com"])
+
+
+class SourceWithCount(Source):
+    """A publisher and how many claims cite it."""
+
+    claim_count: int = _field("Claims that cite this source (cited or inline).", 42, ge=0)
+
+
+class Reference(_Model):
+    """One entry of an article's reference list."""
+
+    label: str = _field("The bare label markers use (`1`, never `[1]`).", "1")
+    text: str = _field("The entry as written.", "Reuters")
+    url: str | None = _field("The entry's link, when it has one.", None)
+    source: Source | None = _field("The publisher the entry names, when one was found.", None)
+
+
+class Integrity(_Model):
+    """Citation problems found in the article; `clean` when there are none."""
+
+    clean: bool = _field("True when every list below is empty and one marker style is used.", True)
+    dangling_markers: list[str] = _field("Labels cited with no reference entry.", ["6"])
+    uncited_references: list[str] = _field("Reference labels no sentence cites.", ["4"])
+    duplicate_labels: list[str] = _field("Labels that appear twice in the reference list.", [])
+    marker_styles: list[str] = _field("Citation marker styles used.", ["bracket"])
+
+
+class SplitClaim(_Model):
+    """A statement of the article, with what it cites and concerns."""
+
+    position: int = _field("0-based order of the statement in the article.", 0, ge=0)
+    text: str = _field(
+        "The sentence, citation markers removed, whitespace folded.",
+        "Officials said a ceasefire was close.",
+    )
+    section: str | None = _field("The heading the statement stands under.", None)
+    span: Span = _field("Where the sentence is in the article's `text`.", {"start": 36, "end": 76})
+    sources: list[CitationRef] = _field(
+        "Sources the sentence itself cites (`cited` or `inline`).",
+        [{"slug": "cnn", "name": "CNN", "label": "2", "kind": "cited"}],
+    )
+    context_sources: list[CitationRef] = _field(
+        "Sources the sentence inherits from its paragraph (`context`).", []
+    )
+    actors: list[ActorRef] = _field("Who the statement is about.", [])
+    topics: list[TopicRef] = _field(
+        "What the statement is about.", [{"slug": "ceasefire", "name": "Ceasefire"}]
+    )
+    splitter_version: str = _field("Version of the splitter that made this claim.", "1.0.0")
+
+
+class Claim(SplitClaim):
+    """A stored claim."""
+
+    id: int = _field("The claim's id.", 1201)
+    article_id: int = _field("The article the claim comes from.", 17)
+
+
+class SplitResponse(_Model):
+    """What the splitter found in an article, not stored."""
+
+    title: str | None = _field("The article's headline, or null.", "Ceasefire talks resume")
+    references: list[Reference] = _field("The article's reference list.", [])
+    claims: list[SplitClaim] = _field("Every statement, in order.", [])
+    integrity: Integrity = _field("Citation problems found.", {"clean": True})
+    splitter_version: str = _field("Version of the splitter.", "1.0.0")
+
+
+class ArticleSummary(_Model):
+    """An article without its text."""
+
+    id: int = _field("The article's id.", 17)
+    title: str | None = _field("Headline.", "Ceasefire talks resume in Geneva")
+    url: str | None = _field("Where it was published.", "https://example.org/news/geneva-talks")
+    published_at: datetime | None = _field("When it was published (UTC).", "2026-11-27T08:30:00Z")
+    format: ArticleFormat = _field("Markup of the text.", "text")
+    splitter_version: str = _field("Version of the splitter that made its claims.", "1.0.0")
+    ingested_at: datetime = _field("When it was stored (UTC).", "2026-11-27T09:00:00Z")
+    claim_count: int = _field("Number of claims.", 12, ge=0)
+
+
+class Article(ArticleSummary):
+    """A stored article with its text and references."""
+
+    text: str = _field("The article as received.", EXAMPLE_TEXT)
+    references: list[Reference] = _field("The article's reference list.", [])
+    integrity: Integrity = _field("Citation problems found.", {"clean": True})
+
+
+class ArticleWithClaims(Article):
+    """A stored article and all its claims."""
+
+    claims: list[Claim] = _field("Every claim, in order.", [])
+
+
+class Actor(_Model):
+    """A person, country, organization or group."""
+
+    slug: str = _field("Stable id, used in `?actor=`.", "nato")
+    name: str = _field("Canonical name.", "NATO")
+    type: ActorType = _field("What kind of actor.", "organization")
+    aliases: list[str] = _field("Other names.", ["North Atlantic Treaty Organization"])
+    iso_code: str | None = _field("ISO 3166 code, for countries.", None)
+    wikidata_id: str | None = _field("Wikidata id, where known.", "Q7184")
+    claim_count: int = _field("Claims about this actor.", 310, ge=0)
+
+
+_ALIAS = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ActorIn(_Model):
+    """An actor to add, or aliases to add to an existing one (matched by slug)."""
+
+    name: str = _field(
+        "Canonical name.", "Kaja Kallas", min_length=1, max_length=200, pattern=r"\S"
+    )
+    type: ActorType = _field("What kind of actor.", "person")
+    slug: str | None = _field(
+        "Stable id; derived from the name when omitted.",
+        "kaja-kallas",
+        default=None,
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        max_length=128,
+    )
+    aliases: list[_ALIAS] = _field(
+        "Other names that mean this actor.", ["Kallas"], default_factory=list, max_length=100
+    )
+    iso_code: str | None = _field(
+        "ISO 3166 code, for countries.", None, default=None, pattern=r"^[A-Z]{2,3}$"
+    )
+    wikidata_id: str | None = _field("Wikidata id.", "Q3785077", default=None, pattern=r"^Q[0-9]+$")
+
+
+class ActorPatch(_Model):
+    """A change to an actor's aliases."""
+
+    aliases: list[_ALIAS] = _field(
+        "The actor's complete list of aliases, replacing the current one.",
+        ["Kallas", "EU foreign policy chief"],
+        max_length=100,
+    )
+
+
+class Topic(_Model):
+    """A topic of the taxonomy."""
+
+    slug: str = _field("Stable id, used in `?topic=`.", "ceasefire")
+    name: str = _field("Display name.", "Ceasefire")
+    description: str = _field("What the topic covers.", "Ceasefires, truces, pauses in fighting.")
+    iptc_code: str | None = _field("IPTC Media Topic code, where one fits.", None)
+    claim_count: int = _field("Claims about this topic.", 88, ge=0)
+
+
+def _page(item: type[BaseModel], example: list[Any]) -> Any:
+    return _field(f"One page of {item.__name__} items.", example)
+
+
+_NEXT = "Opaque cursor for the next page; null on the last page."
+
+
+class ClaimPage(_Model):
+    """A page of claims."""
+
+    items: list[Claim] = _page(Claim, [])
+    next_cursor: str | None = _field(_NEXT, "djE6MTIwMQ")
+
+
+class ArticlePage(_Model):
+    """A page of articles, newest first."""
+
+    items: list[ArticleSummary] = _page(ArticleSummary, [])
+    next_cursor: str | None = _field(_NEXT, None)
+
+
+class SourcePage(_Model):
+    """A page of sources."""
+
+    items: list[SourceWithCount] = _page(SourceWithCount, [])
+    next_cursor: str | None = _field(_NEXT, None)
+
+
+class ActorPage(_Model):
+    """A page of actors."""
+
+    items: list[Actor] = _page(Actor, [])
+    next_cursor: str | None = _field(_NEXT, None)
+
+
+class TopicPage(_Model):
+    """A page of topics."""
+
+    items: list[Topic] = _page(Topic, [])
+    next_cursor: str | None = _field(_NEXT, None)
+
+
+class Health(_Model):
+    """Liveness or readiness."""
+
+    status: Literal["ok", "unavailable"] = _field("ok when the check passed.", "ok")
+    detail: str | None = _field("Why the check failed.", None)
+
+
+class ValidationIssue(_Model):
+    """One invalid part of a request."""
+
+    loc: list[str] = _field("Where the problem is.", ["body", "text"])
+    type: str = _field("Machine-readable kind of problem.", "missing")
+    msg: str = _field("What is wrong.", "Field required")
+
+
+class Problem(_Model):
+    """An RFC 9457 problem document: every error has this shape."""
+
+    type: str = _field(
+        "URI naming the kind of problem.", "https://claimsapi.dev/problems/not-found"
+    )
+    title: str = _field("Short summary of the status.", "Not Found")
+    status: int = _field("The HTTP status code.", 404)
+    detail: str = _field("What went wrong, for a human.", "No source matches 'reuterz'.")
+    instance: str | None = _field("The request path.", "/v1/claims", default=None)
+    errors: list[ValidationIssue] | None = _field(
+        "The invalid parts, for validation errors.", None, default=None
+    )

@@ -1,0 +1,63 @@
+"""Keep the known sources, actors and topics addressable in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app import repository
+from app.services.split_json import source_json
+from app.splitter import Actor, known_sources
+from app.splitter.actors import ActorEntry, ActorRegistry
+from app.splitter.topics import TopicEntry, TopicTaxonomy
+
+__all__ = ["actor_rows", "sync_registries", "topic_row"]
+
+
+def _actor_row(slug: str, name: str, type_: str, entry: ActorEntry | None) -> dict[str, Any]:
+    return {
+        "slug": slug,
+        "name": name,
+        "type": type_,
+        "aliases": list(entry.aliases) if entry else [],
+        "iso_code": entry.iso_code if entry else None,
+        "wikidata_id": entry.wikidata_id if entry else None,
+    }
+
+
+def actor_rows(registry: ActorRegistry, actors: Iterable[Actor]) -> list[dict[str, Any]]:
+    """Actor table rows for tagged actors, with the registry's aliases and codes."""
+    rows: dict[str, dict[str, Any]] = {}
+    for actor in actors:
+        if actor.slug not in rows:
+            rows[actor.slug] = _actor_row(
+                actor.slug, actor.name, actor.type, registry.get(actor.slug)
+            )
+    return list(rows.values())
+
+
+def topic_row(entry: TopicEntry) -> dict[str, Any]:
+    """A topic table row for a taxonomy entry."""
+    return {
+        "slug": entry.slug,
+        "name": entry.name,
+        "description": entry.description,
+        "iptc_code": entry.iptc_code,
+    }
+
+
+def sync_registries(session: Session, *, actors: ActorRegistry, topics: TopicTaxonomy) -> None:
+    """Make every known source, actor and topic addressable by filters, even before use."""
+    repository.ensure_entities(
+        session, kind="source", rows=[source_json(source) for source in known_sources()]
+    )
+    repository.ensure_entities(
+        session,
+        kind="actor",
+        rows=[_actor_row(e.slug, e.name, e.type, e) for e in actors.entries()],
+    )
+    repository.ensure_entities(
+        session, kind="topic", rows=[topic_row(entry) for entry in topics.entries()]
+    )

@@ -1,0 +1,76 @@
+"""Runtime configuration: one Settings object read from CLAIMS_* environment variables."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["InvalidSettingsError", "Settings", "get_settings", "load_settings"]
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class InvalidSettingsError(Exception):
+    """A CLAIMS_* variable has a value the service cannot start with."""
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMS_", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///./data/claims.db"
+    api_keys: Annotated[tuple[str, ...], NoDecode] = ()
+    max_article_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    log_level: LogLevel = "INFO"
+    topics_file: Path | None = None
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(item.strip() for item in value.split(",") if item.strip())
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("must be a sqlite:// or postgresql+psycopg:// URL")
+        if value.startswith("postgresql://"):
+            # psycopg 3 is the only PostgreSQL driver installed; say so once, here.
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @property
+    def writes_open(self) -> bool:
+        """True when no API key is configured and anyone may write."""
+        return not self.api_keys
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment; raise InvalidSettingsError naming the bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        raise InvalidSettingsError(
+            f"invalid setting CLAIMS_{field.upper()}: {first['msg']}"
+        ) from None
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

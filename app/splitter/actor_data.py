@@ -1,0 +1,198 @@
+"""Reading the actor registry and its context rules from the shipped data files.
+
+The files are YAML lists of entries (see app/splitter/data/actors_*.yaml):
+
+    - name: Russia              # canonical name (required)
+      slug: russia              # stable id; default: slugify(name)
+      type: country             # person | country | organization | group (default per file)
+      iso: RU                   # ISO 3166 code where known
+      wikidata: Q159            # Wikidata id where known
+      aliases: [Russian Federation]   # other names: always the actor
+      demonyms: [Russian]       # adjectives: the actor only before a state noun
+      plurals: [Russians]       # "the Russians": the actor after "the" (default: derived)
+      capitals: [Moscow]        # cities: the actor only when they act, not as a place
+      metonyms: [Kremlin]       # seats of government: always the actor
+      surnames: [Putin]         # persons: surname-only forms (default: derived)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal, cast
+
+import yaml
+
+from app.splitter.actor_text import fold, slugify
+from app.splitter.types import ActorType
+
+__all__ = [
+    "ACTOR_TYPES",
+    "FormKind",
+    "Rules",
+    "Spec",
+    "load_rules",
+    "load_specs",
+    "person_surnames",
+    "spec_from_mapping",
+]
+
+FormKind = Literal["name", "demonym", "plural", "capital", "metonym", "surname"]
+ACTOR_TYPES: frozenset[str] = frozenset({"person", "country", "organization", "group"})
+
+_ENTRY_FILES: tuple[tuple[str, ActorType], ...] = (
+    ("actors_countries.yaml", "country"),
+    ("actors_organizations.yaml", "organization"),
+    ("actors_people.yaml", "person"),
+)
+_KIND_KEYS: tuple[tuple[str, FormKind], ...] = (
+    ("aliases", "name"),
+    ("demonyms", "demonym"),
+    ("plurals", "plural"),
+    ("capitals", "capital"),
+    ("metonyms", "metonym"),
+    ("surnames", "surname"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One registry entry as read from data: the public fields plus how each form is used."""
+
+    slug: str
+    name: str
+    type: ActorType
+    forms: tuple[tuple[str, FormKind], ...]  # every written form with its kind, name first
+    iso_code: str | None = None
+    wikidata_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Word lists that decide context: who acts, what is a place, what is a name."""
+
+    roles: tuple[str, ...]  # title words a name may follow ("Foreign Minister", "Gen.")
+    reporting_verbs: tuple[str, ...]  # verbs whose capitalised subject is a person
+    ignore: tuple[str, ...]  # phrases that hide a shorter alias ("Latin America")
+    state_nouns: frozenset[str]  # heads that make a demonym mean the state
+    predicates: frozenset[str]  # verbs after "the French" that make it the state
+    place_words: frozenset[str]  # words before a city that make it a place
+    place_nouns: frozenset[str]  # words after a city that make it a place
+    title_words: frozenset[str]  # capitalised words of titles, never part of a name
+    stopwords: frozenset[str]  # capitalised function words, never part of a name
+    non_person_words: frozenset[str]  # words that make a capitalised run an organisation
+    particles: frozenset[str]  # lower-case name particles (von, al, bin, da)
+    given_names: tuple[str, ...]  # first names that start a person's name
+
+
+def _read_yaml(name: str) -> Any:
+    path = resources.files("app.splitter").joinpath("data", name)
+    with path.open("r", encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=yaml.CSafeLoader)
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(item) for item in cast(Iterable[object], value))
+
+
+def spec_from_mapping(
+    item: Mapping[str, Any], *, default_type: ActorType, particles: frozenset[str]
+) -> Spec:
+    """Build one Spec from a data-file mapping (see the module docstring)."""
+    name = str(item["name"]).strip()
+    actor_type = str(item.get("type", default_type))
+    if actor_type not in ACTOR_TYPES:
+        raise ValueError(f"actor {name!r}: unknown type {actor_type!r}")
+    forms: list[tuple[str, FormKind]] = [(name, "name")]
+    for key, kind in _KIND_KEYS:
+        for alias in _strings(item.get(key)):
+            # a person's one-word alias is a surname: it needs the surname's context checks
+            one_word = actor_type == "person" and kind == "name" and " " not in alias
+            forms.append((alias, "surname" if one_word else kind))
+    if "plurals" not in item:
+        # "Russian" -> "Russians", "Israeli" -> "Israelis"; "the British" stays a demonym
+        for demonym in _strings(item.get("demonyms")):
+            if demonym.endswith(("an", "i")) and " " not in demonym:
+                forms.append((demonym + "s", "plural"))
+    if actor_type == "person" and "surnames" not in item:
+        full_names = [form for form, kind in forms if kind == "name"]
+        for full in full_names:
+            forms.extend((s, "surname") for s in person_surnames(full, particles=particles))
+    forms = list(dict.fromkeys(forms))
+    iso = item.get("iso")
+    wikidata = item.get("wikidata")
+    return Spec(
+        slug=str(item.get("slug") or slugify(name)),
+        name=name,
+        type=cast(ActorType, actor_type),
+        forms=tuple(forms),
+        iso_code=str(iso) if iso else None,
+        wikidata_id=str(wikidata) if wikidata else None,
+    )
+
+
+@functools.cache
+def load_specs() -> tuple[Spec, ...]:
+    """Every shipped registry entry, parsed once per process."""
+    particles = load_rules().particles
+    specs: list[Spec] = []
+    seen: set[str] = set()
+    for filename, default_type in _ENTRY_FILES:
+        for item in _read_yaml(filename) or ():
+            spec = spec_from_mapping(item, default_type=default_type, particles=particles)
+            if spec.slug in seen:
+                raise ValueError(f"{filename}: duplicate actor slug {spec.slug!r}")
+            seen.add(spec.slug)
+            specs.append(spec)
+    return tuple(specs)
+
+
+def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in _strings(data.get(key)))
+
+
+@functools.cache
+def load_rules() -> Rules:
+    """The shipped context word lists, parsed once per process."""
+    data = _read_yaml("actors_rules.yaml")
+    return Rules(
+        roles=_strings(data.get("roles")),
+        reporting_verbs=_strings(data.get("reporting_verbs")),
+        ignore=_strings(data.get("ignore")),
+        state_nouns=_words(data, "state_nouns"),
+        predicates=_words(data, "predicates"),
+        place_words=_words(data, "place_words"),
+        place_nouns=_words(data, "place_nouns"),
+        title_words=_words(data, "title_words"),
+        stopwords=_words(data, "stopwords"),
+        non_person_words=_words(data, "non_person_words"),
+        particles=_words(data, "particles"),
+        given_names=_strings(data.get("given_names")),
+    )
+
+
+def person_surnames(name: str, *, particles: frozenset[str]) -> tuple[str, ...]:
+    """Surname forms of a multi-word personal name: 'Ursula von der Leyen' -> ('von der Leyen',)."""
+    words = name.split()
+    if len(words) < 2:
+        return ()
+    last = len(words) - 1
+    # a trailing generational suffix or regnal number is not the surname ("Charles III")
+    if words[last].rstrip(".") in {"Jr", "Sr", "II", "III", "IV"}:
+        return ()
+    start = last
+    while start > 1 and fold(words[start - 1]) in particles:
+        start -= 1
+    surname = " ".join(words[start:])
+    forms = [surname]
+    # "al-Sharaa" is also written "Sharaa"
+    head, sep, rest = words[last].partition("-")
+    if sep and fold(head) in particles and rest[:1].isupper():
+        forms.append(rest)
+    return tuple(forms)

@@ -1,0 +1,208 @@
+"""The immutable search index behind ActorRegistry: one Aho-Corasick automaton over
+every alias, role word and reporting verb, with the case rule of each written form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import ahocorasick
+
+from app.splitter.actor_data import FormKind, Rules
+from app.splitter.actor_text import fold, fold_words
+from app.splitter.types import Actor
+
+__all__ = [
+    "Candidate",
+    "Form",
+    "Hit",
+    "Index",
+    "MatchKind",
+    "automaton_text",
+    "build_index",
+    "find_hits",
+]
+
+MatchKind = Literal[FormKind, "given", "role", "verb", "ignore"]
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One written form in the automaton: what it points to and its case rule."""
+
+    slug: str  # "" for role, verb and ignore forms
+    kind: MatchKind
+    upper: tuple[int, ...]  # offsets that must be upper case in the text
+    exact: bool  # an acronym ("US", "AP"): every letter must match its case
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """All forms that fold to one automaton key, the most specific kind first."""
+
+    length: int  # of the written form (the automaton key adds a space each side)
+    forms: tuple[Form, ...]
+    free: bool  # no case rule and one kind: accept without looking at the text
+    slugs: tuple[str, ...]  # the slugs of the first kind (used when free)
+
+
+# When one written form has several uses, the most specific wins.
+_PRIORITY: dict[str, int] = {
+    "ignore": 0,
+    "name": 1,
+    "metonym": 2,
+    "capital": 3,
+    "demonym": 4,
+    "plural": 5,
+    "surname": 6,
+    "given": 7,
+    "role": 8,
+    "verb": 9,
+}
+
+
+def _candidate(key: str, bucket: list[Form]) -> Candidate:
+    forms = tuple(sorted(bucket, key=lambda f: _PRIORITY[f.kind]))
+    kind = forms[0].kind
+    same = [f for f in forms if f.kind == kind]
+    free = len(same) == len(forms) and not any(f.upper or f.exact for f in forms)
+    slugs = tuple(dict.fromkeys(f.slug for f in same))
+    return Candidate(length=len(key), forms=forms, free=free, slugs=slugs)
+
+
+def automaton_text(text: str) -> str:
+    """What the automaton scans: words folded, everything else a space, padded both sides.
+
+    Keys are padded the same way, so a match always starts and ends on word boundaries.
+    """
+    return " " + fold_words(text) + " "
+
+
+@dataclass(slots=True)
+class Hit:
+    """One accepted automaton match in a sentence."""
+
+    start: int
+    end: int
+    kind: MatchKind
+    slugs: tuple[str, ...]  # the entries it may stand for (several for a shared surname)
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """Everything the per-sentence tagger reads; never written after build."""
+
+    automaton: Any  # ahocorasick.Automaton (untyped)
+    actors: Mapping[str, Actor]
+    surnames: Mapping[str, tuple[str, ...]]  # folded surname -> person slugs
+    person_surnames: Mapping[str, tuple[str, ...]]  # person slug -> folded surnames
+    parents: Mapping[str, str]  # national body slug -> its country's slug
+    forms: Mapping[str, Candidate] = field(default_factory=dict)  # folded form -> candidate
+
+
+def _case_rule(text: str) -> tuple[tuple[int, ...], bool]:
+    letters = [c for c in text if c.isalpha()]
+    acronym = len(letters) >= 2 and all(c.isupper() for c in letters) and len(letters) <= 6
+    upper = tuple(i for i, c in enumerate(text) if c.isupper())
+    return upper, acronym
+
+
+def build_index(
+    forms: Iterable[tuple[str, str, MatchKind]],
+    *,
+    actors: Mapping[str, Actor],
+    rules: Rules,
+    parents: Mapping[str, str],
+) -> Index:
+    """Compile (written form, slug, kind) triples and the rules' words into an Index."""
+    table: dict[str, list[Form]] = {}
+
+    def add(text: str, slug: str, kind: MatchKind, *, case_free: bool = False) -> None:
+        text = " ".join(text.split())
+        if not text:
+            return
+        upper, exact = _case_rule(text)
+        if case_free:
+            upper, exact = (), False
+        form = Form(slug=slug, kind=kind, upper=upper, exact=exact)
+        bucket = table.setdefault(fold(text), [])
+        if form not in bucket:
+            bucket.append(form)
+
+    for text, slug, kind in forms:
+        add(text, slug, kind)
+    for text in rules.roles:
+        add(text, "", "role", case_free=not text.endswith("."))
+    for text in rules.reporting_verbs:
+        add(text, "", "verb", case_free=True)
+    for text in rules.ignore:
+        add(text, "", "ignore")
+    for text in rules.given_names:
+        add(text, "", "given")
+
+    automaton = ahocorasick.Automaton()
+    candidates: dict[str, Candidate] = {}
+    for key, bucket in table.items():
+        candidate = _candidate(key, bucket)
+        candidates[key] = candidate
+        automaton.add_word(" " + fold_words(key) + " ", candidate)
+    if candidates:
+        automaton.make_automaton()
+
+    surnames: dict[str, list[str]] = {}
+    by_person: dict[str, list[str]] = {}
+    for key, candidate in candidates.items():
+        for form in candidate.forms:
+            if form.kind == "surname":
+                surnames.setdefault(key, []).append(form.slug)
+                by_person.setdefault(form.slug, []).append(key)
+    return Index(
+        automaton=automaton,
+        actors=actors,
+        surnames={k: tuple(dict.fromkeys(v)) for k, v in surnames.items()},
+        person_surnames={k: tuple(v) for k, v in by_person.items()},
+        parents=parents,
+        forms=candidates,
+    )
+
+
+def _case_ok(form: Form, text: str, start: int, end: int) -> bool:
+    if form.exact and not text[start:end].isupper():
+        return False
+    return all(text[start + i].isupper() for i in form.upper)
+
+
+def find_hits(index: Index, text: str, scanned: str) -> list[Hit]:
+    """All case-valid matches, longest-leftmost, none overlapping.
+
+    `scanned` is automaton_text(text); offsets of the hits index `text`.
+    """
+    raw: list[tuple[int, int, Candidate]] = []
+    for last, candidate in index.automaton.iter(scanned):
+        end = last - 1
+        raw.append((end - candidate.length, end, candidate))
+    if not raw:
+        return []
+    if len(raw) > 1:
+        raw.sort(key=lambda item: (item[0], item[0] - item[1]))
+    hits: list[Hit] = []
+    reach = -1
+    for start, end, candidate in raw:
+        if start < reach:
+            continue
+        forms = candidate.forms  # sorted by kind priority at build time
+        if candidate.free:
+            first = forms[0]
+            hits.append(Hit(start, end, first.kind, candidate.slugs))
+            reach = end
+            continue
+        ok = [f for f in forms if _case_ok(f, text, start, end)]
+        if not ok:
+            continue  # a shorter match inside may still be valid: reach unchanged
+        reach = end
+        kind = ok[0].kind
+        slugs = tuple(dict.fromkeys(f.slug for f in ok if f.kind == kind))
+        hits.append(Hit(start, end, kind, slugs))
+    return hits

@@ -1,0 +1,235 @@
+"""Per-sentence actor recognition: automaton hits judged in context.
+
+* names, acronyms and seats of government ("the Kremlin") are actors;
+* a demonym is its state only before a state noun ("Russian officials");
+* a capital is its state only when it acts ("Moscow said"), not as a place ("in Moscow");
+* a surname alone is its person unless a given name precedes it ("Melania Trump");
+* then people outside the registry (app/splitter/actor_people.py) and extra recognisers.
+
+Everything an article teaches the tagger lives in one `ArticleState` per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from app.splitter.actor_data import Rules
+from app.splitter.actor_index import Hit, Index, automaton_text, find_hits
+from app.splitter.actor_people import ArticleState, SentenceBase
+from app.splitter.actor_text import fold, slugify
+from app.splitter.actor_tokens import after, bare, before, is_cap, is_word, previous_word
+from app.splitter.types import Actor, ActorType
+
+__all__ = ["ArticleState", "EntityRecognizer", "tag_sentence"]
+
+_CONJUNCTIONS = frozenset({"and", "or", "&"})
+_OPEN = frozenset({"surname", "given", "role", "verb"})  # hits a name run may cross
+
+
+class EntityRecognizer(Protocol):
+    """An optional extra recogniser (e.g. a spaCy NER model) run after the registry."""
+
+    def find(self, text: str) -> Iterable[tuple[int, int, ActorType]]:
+        """Spans [start, end) of `text` it believes name an actor, with their type."""
+        ...
+
+
+class _Sentence(SentenceBase):
+    """The judgement of one sentence's registry hits."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: Index, rules: Rules, text: str, state: ArticleState) -> None:
+        super().__init__(rules, text, state)
+        self.index = index
+        self.scanned = automaton_text(text)
+        self.hits = find_hits(index, text, self.scanned)
+        self.blocking = [(h.start, h.end) for h in self.hits if h.kind not in _OPEN]
+
+    def first_name_before(self, start: int) -> bool:
+        """True when a capitalised given name sits right before `start` ("Melania Trump")."""
+        text = self.text
+        if start < 2 or text[start - 1] != " ":
+            return False
+        word = previous_word(text, start - 1)
+        if not word[:1].isupper() or not word[-1:].isalpha():
+            return False  # quick exit: lower case, or ends in punctuation ("Russia's,")
+        tok = (word, start - 1 - len(word), start - 1)
+        if not self.is_name_word(tok) or word.endswith(("'s", "’s")):
+            return False
+        return not self.covered(tok[1], tok[2], self.blocking)
+
+    def capital_acts(self, hit: Hit, previous: Hit | None, place_before: bool) -> bool:
+        """A capital stands for its government unless it is only a place."""
+        text, rules = self.text, self.rules
+        prev = before(text, hit.start, 1)
+        if prev:
+            word = fold(prev[0][0])
+            if word in _CONJUNCTIONS and previous is not None and previous.kind == "capital":
+                return not place_before  # "in Moscow and Kyiv": both places
+            if word in rules.place_words:
+                return False
+        if self.first_name_before(hit.start):
+            return False
+        nxt = after(text, hit.end, 3)
+        if len(nxt) == 3 and nxt[0][0] in "'’" and nxt[1][0] == "s":
+            # possessive: "Moscow's mayor" is the city, "Moscow's demands" the state
+            return fold(nxt[2][0]) not in rules.place_nouns
+        if nxt and is_word(nxt[0]) and nxt[0][1] == hit.end + 1:
+            word = fold(nxt[0][0])
+            if word in rules.place_nouns:
+                return False
+            if is_cap(nxt[0]) and word not in rules.stopwords:
+                return False  # part of a longer name: "Moscow Exchange"
+        return True
+
+    def after_the(self, start: int) -> bool:
+        """True when the word before `start` is the article "the"."""
+        return fold(previous_word(self.text, start)) == "the"
+
+    def demonym_acts(self, hit: Hit) -> bool:
+        """A demonym stands for its state before a state noun ("Russian officials"),
+        or as a people acting ("the French have refused")."""
+        rules = self.rules
+        words = 0
+        toks = after(self.text, hit.end, 6)
+        if toks and self.after_the(hit.start) and fold(toks[0][0]) in rules.predicates:
+            return True
+        for tok in toks:
+            if tok[0] == "-":
+                continue
+            if not is_word(tok):
+                return False
+            word = bare(tok[0])
+            if word in rules.state_nouns:
+                return True
+            if words == 0 and is_cap(tok) and word not in rules.title_words:
+                return False  # part of a proper name: "Russian Orthodox Church"
+            words += 1
+            if words >= 3:
+                return False
+        return False
+
+    def resolve_surname(self, hit: Hit) -> str | None:
+        """The person a surname hit stands for: the one named in full earlier, or the only one."""
+        slug = self.state.named.get(fold(self.text[hit.start : hit.end]))
+        if slug is not None and slug in hit.slugs:
+            return slug
+        return hit.slugs[0] if len(hit.slugs) == 1 else None
+
+    def note_person(self, slug: str) -> None:
+        """Remember that the article named this registry person (for shared surnames)."""
+        for key in self.index.person_surnames.get(slug, ()):
+            self.state.named[key] = slug
+
+    def judge(self, hit: Hit, previous: Hit | None, place_before: bool) -> str | None:
+        """The slug a registry hit stands for in this context, or None."""
+        kind = hit.kind
+        if kind in ("name", "metonym"):
+            single = " " not in self.text[hit.start : hit.end]
+            if kind == "name" and single and self.first_name_before(hit.start):
+                return None  # "Michael Jordan", "Richard Wagner"
+            return hit.slugs[0]
+        if kind == "capital":
+            return hit.slugs[0] if self.capital_acts(hit, previous, place_before) else None
+        if kind == "demonym":
+            return hit.slugs[0] if self.demonym_acts(hit) else None
+        if kind == "plural":  # "the Russians have...", not "Russians fleeing the war"
+            return hit.slugs[0] if self.after_the(hit.start) else None
+        if kind == "surname" and not self.first_name_before(hit.start):
+            if self.name_continues(hit.end):
+                return None  # part of a longer name: "Trump Tower"
+            return self.resolve_surname(hit)
+        return None
+
+    def name_continues(self, end: int) -> bool:
+        """True when a capitalised non-function word follows `end` directly."""
+        text = self.text
+        if end >= len(text) - 1 or text[end] != " " or not text[end + 1].isupper():
+            return False
+        nxt = after(text, end + 1, 1)
+        return bool(nxt) and fold(nxt[0][0]) not in self.rules.stopwords
+
+    def extra(self, recognizer: EntityRecognizer) -> None:
+        """Spans of an extra recogniser: registry aliases first, else new actors."""
+        text = self.text
+        judged = [(h.start, h.end) for h in self.hits if h.kind not in ("role", "verb")]
+        for start, end, actor_type in recognizer.find(text):
+            if self.covered(start, end, self.spans) or self.covered(start, end, judged):
+                continue  # the registry has decided about this span ("talks in Kiev")
+            surface = " ".join(text[start:end].split())
+            candidate = self.index.forms.get(fold(surface))
+            slug = next((f.slug for f in candidate.forms if f.slug), "") if candidate else ""
+            if slug:
+                self.add(start, end, self.index.actors[slug])
+            elif actor_type == "person":
+                toks = after(text, start, 6)
+                toks = [t for t in toks if t[2] <= end]
+                if toks:
+                    self.adhoc_person(toks)
+            elif surface:
+                self.add(start, end, Actor(slug=slugify(surface), name=surface, type=actor_type))
+
+    def run(self, recognizers: Sequence[EntityRecognizer]) -> tuple[Actor, ...]:
+        """Judge every hit, then look for people outside the registry."""
+        if not self.hits and not recognizers and not self.state.adhoc:
+            return ()
+        actors = self.index.actors
+        parents = self.index.parents
+        roles: list[Hit] = []
+        verbs: list[Hit] = []
+        givens: list[Hit] = []
+        previous: Hit | None = None
+        place_before = False
+        for hit in self.hits:
+            kind = hit.kind
+            if kind == "role":
+                roles.append(hit)
+                continue
+            if kind == "verb":
+                verbs.append(hit)
+                continue
+            if kind == "given":
+                givens.append(hit)
+                continue
+            slug = self.judge(hit, previous, place_before)
+            if kind == "capital":
+                place_before = slug is None
+            if kind != "ignore":
+                previous = hit
+            if slug is None:
+                continue
+            actor = actors[slug]
+            if actor.type == "person":
+                self.note_person(slug)
+            self.add(hit.start, hit.end, actor)
+            parent = parents.get(slug)
+            if parent is not None:  # a national body also counts for its state
+                self.found.append((hit.start, actors[parent]))
+        for hit in roles:
+            self.after_role(hit)
+        for hit in verbs:
+            self.around_verb(hit)
+        for hit in givens:
+            self.given_name(hit)
+        for recognizer in recognizers:
+            self.extra(recognizer)
+        if self.state.adhoc:
+            self.known_surnames()
+        self.found.sort(key=lambda item: item[0])
+        unique: dict[str, Actor] = {}
+        for _, actor in self.found:
+            unique.setdefault(actor.slug, actor)
+        return tuple(unique.values())
+
+
+def tag_sentence(
+    index: Index,
+    rules: Rules,
+    text: str,
+    state: ArticleState,
+    recognizers: Sequence[EntityRecognizer] = (),
+) -> tuple[Actor, ...]:
+    """The actors of one sentence, in order of first mention, without duplicates."""
+    return _Sentence(index, rules, text, state).run(recognizers)

@@ -1,0 +1,96 @@
+"""Step: inline attribution - a publisher named as the sentence's source in its text.
+
+"(Reuters)", "according to CNN", "the Associated Press reported", "told
+Bloomberg News", "Bloomberg News said". Only registry publishers, or names a
+reader would recognise as a news outlet ("the Moscow Times reported").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.splitter.sources import SourceRegistry, slugify
+from app.splitter.types import Source
+
+__all__ = ["InlineAttribution"]
+
+_REPORT_VERBS = (
+    r"(?:reported|reports|said|says|wrote|writes|quoted|quotes|cited|cites|found|revealed|"
+    r"learned|learnt|has learned|has reported|reported on \w+day|said on \w+day|"
+    r"was told|were told|has been told|first reported|reported earlier|confirmed|"
+    r"reviewed|obtained|saw|has seen|has obtained)"
+)
+# A capitalised name ending in a word that marks a news outlet.
+_OUTLET_NAME = (
+    r"(?:[A-Z][\w'’&.-]*\s){0,4}(?:News|Times|Post|Journal|Herald|Gazette|Telegraph|Tribune|"
+    r"Agency|Radio|Television|Daily|Wire|Chronicle|Observer|Independent|Pravda|Izvestia)"
+)
+
+_OUTLET_WORD = re.compile(
+    r"\b(?:News|Times|Post|Journal|Herald|Gazette|Telegraph|Tribune|Agency|Radio|Television|"
+    r"Daily|Wire|Chronicle|Observer|Independent|Pravda|Izvestia)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InlineAttribution:
+    """Compiled attribution patterns over the registry's publisher names."""
+
+    registry: SourceRegistry
+    patterns: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def build(cls, registry: SourceRegistry) -> InlineAttribution:
+        """Compile the patterns for one registry."""
+        names = registry.prose_names.pattern  # (?<!..)(?:A|B|...)(?!..)
+        known = rf"(?P<name>{names})"
+        outlet = rf"(?P<outlet>{_OUTLET_NAME})(?![\w-])"
+        either = rf"(?:{known}|{outlet})"
+        the = r"(?:[Tt]he\s+)?"
+        patterns = (
+            re.compile(rf"\(\s*{known}\s*\)"),
+            re.compile(rf"\b[Aa]ccording\s+to\s+{the}{either}"),
+            re.compile(rf"{the}{either}\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"),
+            re.compile(
+                rf"\b(?:told|tells|telling|speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|"
+                rf"interviewed\s+by|reported\s+by|cited\s+by|quoted\s+by|citing|"
+                rf"(?:said|says)\s+(?:to|in\s+an\s+interview\s+with))\s+{the}{either}"
+            ),
+            re.compile(
+                rf"\b(?:in\s+a|in\s+an)\s+(?:report|interview|article|story)\s+(?:by|with|for|in)\s+{the}{either}"
+            ),
+        )
+        return cls(registry, patterns)
+
+    def find(self, sentence: str) -> list[Source]:
+        """Publishers the sentence names as its source, in order of appearance, once each."""
+        found: list[tuple[int, Source]] = []
+        if not self.registry.prose_names.search(sentence) and not _OUTLET_WORD.search(sentence):
+            return []  # no publisher name at all: nothing to attribute
+        for pattern in self.patterns:
+            for match in pattern.finditer(sentence):
+                name = match.groupdict().get("name")
+                if name:
+                    source = self.registry.name_of.get(name) or self.registry.named(name)
+                    if source is not None:
+                        found.append((match.start("name"), source))
+                    continue
+                outlet = match.groupdict().get("outlet")
+                if outlet:
+                    outlet_name = outlet.strip()
+                    source = self.registry.named(outlet_name)
+                    if source is None:
+                        if (
+                            outlet_name.split()[0] in ("The", "A", "An")
+                            and len(outlet_name.split()) < 3
+                        ):
+                            continue
+                        source = Source(slug=slugify(outlet_name), name=outlet_name)
+                    found.append((match.start("outlet"), source))
+        found.sort(key=lambda item: item[0])
+        result: list[Source] = []
+        for _, source in found:
+            if source not in result:
+                result.append(source)
+        return result

@@ -1,0 +1,78 @@
+"""The Splitter: built once with its registries, then split() per article."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from app.splitter.attribution import InlineAttribution
+from app.splitter.furniture import FurnitureRules
+from app.splitter.pipeline import ActorTagger, State, Tools, TopicTagger, run
+from app.splitter.segment import Abbreviations
+from app.splitter.sources import default_registry
+from app.splitter.types import Format, SplitResult
+
+if TYPE_CHECKING:
+    from app.splitter.actors import ActorRegistry
+    from app.splitter.topics import TopicTaxonomy
+
+__all__ = ["SPLITTER_VERSION", "Splitter", "default_splitter", "split"]
+
+SPLITTER_VERSION = "1.0.0"
+
+
+def _default_tagger(module: str, name: str) -> Any:
+    """The default actor registry or topic taxonomy, or None while it does not exist yet."""
+    try:
+        found = importlib.import_module(module)
+        cls = getattr(found, name, None)
+        return cls.default() if cls is not None else None
+    except (ImportError, OSError):  # not installed yet, or its data files are missing
+        return None
+
+
+class Splitter:
+    """Turns one article into statements with sources; immutable and reusable."""
+
+    __slots__ = ("_tools",)
+
+    def __init__(
+        self, *, actors: ActorRegistry | None = None, topics: TopicTaxonomy | None = None
+    ) -> None:
+        actor_tagger: ActorTagger | None = (
+            actors
+            if actors is not None
+            else _default_tagger("app.splitter.actors", "ActorRegistry")
+        )
+        topic_tagger: TopicTagger | None = (
+            topics
+            if topics is not None
+            else _default_tagger("app.splitter.topics", "TopicTaxonomy")
+        )
+        registry = default_registry()
+        self._tools = Tools(
+            registry=registry,
+            rules=FurnitureRules.default(),
+            abbreviations=Abbreviations.default(),
+            attribution=InlineAttribution.build(registry),
+            actors=actor_tagger,
+            topics=topic_tagger,
+            version=SPLITTER_VERSION,
+        )
+
+    def split(self, text: str, *, format: Format = "text", title: str | None = None) -> SplitResult:
+        """Split one article into its title, references and statements."""
+        state = State(text=text, format=format, client_title=title)
+        return run(state, self._tools)
+
+
+@functools.cache
+def default_splitter() -> Splitter:
+    """The process-wide splitter with the default registries."""
+    return Splitter()
+
+
+def split(text: str, *, format: Format = "text", title: str | None = None) -> SplitResult:
+    """Split with the default splitter."""
+    return default_splitter().split(text, format=format, title=title)

@@ -1,0 +1,104 @@
+"""Rules a reader would agree with for lines that are page furniture, not prose."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = ["FurnitureRules", "has_terminal", "word_count"]
+
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_NAV_SEPARATOR = re.compile(r"\s[|·•/»›]\s")
+_DATE_ONLY = re.compile(
+    r"^(?:\w+,?\s+)?(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:\s+\d{1,2})?,?\s+\d{4}"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+\w{2,4})?)?$"
+    r"|^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:,?\s+\d{1,2}:\d{2})?$"
+    r"|^\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}.*)?$",
+    re.IGNORECASE,
+)
+
+
+def has_terminal(text: str) -> bool:
+    """True when folded, marker-free text ends like a sentence or a clause."""
+    return bool(_TERMINAL.search(text))
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated words."""
+    return len(text.split())
+
+
+def _norm(text: str) -> str:
+    return text.casefold().strip().rstrip(":").strip()
+
+
+@dataclass(frozen=True, slots=True)
+class FurnitureRules:
+    """Generic UI phrases and heading names, loaded from data/furniture.json."""
+
+    ui_phrases: frozenset[str]
+    ui_prefixes: tuple[str, ...]
+    ui_contains: tuple[str, ...]
+    byline: re.Pattern[str]
+    dateline: re.Pattern[str]
+    reference_headings: frozenset[str]
+    note_headings: frozenset[str]
+    end_headings: frozenset[str]
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> FurnitureRules:
+        """The bundled rules."""
+        raw = json.loads(
+            resources.files("app.splitter").joinpath("data/furniture.json").read_text("utf-8")
+        )
+        return cls(
+            ui_phrases=frozenset(raw["ui_phrases"]),
+            ui_prefixes=tuple(raw["ui_prefixes"]),
+            ui_contains=tuple(raw["ui_contains"]),
+            byline=re.compile(raw["byline"], re.IGNORECASE),
+            dateline=re.compile(raw["dateline"], re.IGNORECASE),
+            reference_headings=frozenset(raw["reference_headings"]),
+            note_headings=frozenset(raw["note_headings"]),
+            end_headings=frozenset(raw["end_headings"]),
+        )
+
+    def heading_kind(self, text: str) -> str | None:
+        """'references', 'notes' or 'end' when `text` names an end-matter section."""
+        if len(text) > 40:
+            return None
+        norm = _norm(text)
+        if norm in self.reference_headings:
+            return "references"
+        if norm in self.note_headings:
+            return "notes"
+        if norm in self.end_headings:
+            return "end"
+        return None
+
+    def is_furniture(self, text: str) -> bool:
+        """True for UI lines, bylines, datelines, copyright and navigation rows."""
+        norm = _norm(text)
+        if not norm:
+            return True
+        if norm in self.ui_phrases:
+            return True
+        lowered = text.casefold().lstrip()
+        if lowered.startswith(self.ui_prefixes):
+            return True
+        words = word_count(text)
+        terminal = has_terminal(text)
+        if (not terminal or words <= 12) and any(p in lowered for p in self.ui_contains):
+            return True
+        if words <= 12 and not terminal and (self.byline.match(text) or self.dateline.match(text)):
+            return True
+        if self.dateline.match(text) and words <= 8:
+            return True
+        if _DATE_ONLY.match(text.strip()):
+            return True
+        separators = len(_NAV_SEPARATOR.findall(text))
+        return separators >= 2 and words <= 4 * (separators + 1) and not terminal

@@ -1,0 +1,116 @@
+"""Step: find citation and note markers in each block (block coordinates).
+
+Marker styles are data: a table of (style, pattern). A marker span takes the
+spaces before it, so cutting it leaves `ships.` from `ships [3].`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.splitter.text import Block, Marker
+
+__all__ = ["expand_labels", "find_markers"]
+
+_NUM = r"\d{1,3}"
+_RANGE = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?"
+_SUPER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPER_TO_ASCII = str.maketrans(_SUPER_DIGITS + "⁻", "0123456789-")
+
+MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # [1], [1, 2], [2–4], [2-3,6]: one to three digits, so years in brackets are not markers
+    ("bracket", re.compile(rf"\[\s*({_RANGE}(?:\s*[,;]\s*{_RANGE})*)\s*\]")),
+    # Markdown footnote reference [^1], [^note-2]
+    ("footnote", re.compile(r"\[\^([^\]\s]{1,24})\]")),
+    # Unicode superscripts ¹²,³ - only counted when the labels exist (see find_markers)
+    ("superscript", re.compile(rf"[{_SUPER_DIGITS}]+(?:[,⁻][{_SUPER_DIGITS}]+)*")),
+    # Editorial notes: cut like markers, cite nothing
+    (
+        "note",
+        re.compile(
+            r"\[(?:citation needed|clarification needed|better source needed|"
+            r"verification needed|failed verification|dubious(?: [–-] discuss)?|"
+            r"according to whom\?|who\?|when\?|which\?|by whom\?|original research\??|"
+            r"(?:note|nb|n) ?\d{1,3}|[a-z]|[ivx]{1,4})\]",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_ATTACHED_ONLY = {"note"}  # letter notes must touch the word or period they follow
+
+
+def expand_labels(raw: str) -> tuple[str, ...]:
+    """'2-3,6' -> ('2', '3', '6'); '^1' -> ('1',); ranges are capped at 50 labels."""
+    labels: list[str] = []
+    for part in re.split(r"\s*[,;]\s*", raw.strip()):
+        bounds = re.split(r"\s*[-–—]\s*", part)
+        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
+            low, high = int(bounds[0]), int(bounds[1])
+            if low <= high <= low + 50:
+                labels.extend(str(n) for n in range(low, high + 1))
+                continue
+        if part:
+            labels.append(part.lstrip("^").lstrip("0") or part)
+    return tuple(labels)
+
+
+def find_markers(block: Block, *, known_labels: frozenset[str]) -> list[Marker]:
+    """All markers of a block, in order: pre-found HTML ones plus textual ones."""
+    text = block.text
+    found: list[Marker] = list(block.markers)
+    if "[" in text or any(ch in text for ch in _SUPER_DIGITS):
+        taken = bytearray(len(text) + 1)  # 1 where a marker or code already sits
+        for r_start, r_end in [(m.start, m.end) for m in block.markers] + block.no_markers:
+            taken[r_start:r_end] = b"\x01" * (r_end - r_start)
+        for style, pattern in MARKER_PATTERNS:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if any(taken[start:end]):
+                    continue
+                detached = start == 0 or text[start - 1].isspace()
+                if style == "note" and detached and match.group().lower() != "[citation needed]":
+                    continue
+                if style == "superscript":
+                    ascii_labels = match.group().translate(_SUPER_TO_ASCII)
+                    labels = expand_labels(ascii_labels)
+                    if not all(label in known_labels for label in labels):
+                        # ¹² read as two markers when 12 is no label but 1 and 2 are
+                        labels = tuple(ch for ch in ascii_labels if ch.isdigit())
+                    if not _superscript_cites(text, start, labels, known_labels):
+                        continue
+                elif style == "note":
+                    labels = ()
+                else:
+                    labels = expand_labels(match.group(1))
+                taken[start:end] = b"\x01" * (end - start)
+                found.append(Marker(start, end, labels, style))
+    if not found:
+        return []
+    found.sort(key=lambda m: m.start)
+    widened: list[Marker] = []
+    for marker in found:
+        start = marker.start
+        floor = widened[-1].end if widened else 0
+        while start > floor and text[start - 1] == " ":
+            start -= 1
+        widened.append(Marker(start, marker.end, marker.labels, marker.style))
+    return widened
+
+
+def _superscript_cites(
+    text: str, start: int, labels: tuple[str, ...], known: frozenset[str]
+) -> bool:
+    """A superscript cites only when its labels are references and it follows a word or stop."""
+    if not labels or not all(label in known for label in labels):
+        return False
+    if start == 0:
+        return False
+    before = text[start - 1]
+    if before.isdigit():
+        return False  # 10³
+    if before.isalpha():
+        word_start = start
+        while word_start > 0 and text[word_start - 1].isalpha():
+            word_start -= 1
+        return start - word_start > 3  # not km² or m³
+    return before in ".,;:)\"”’'!?"

@@ -1,0 +1,292 @@
+"""The ordered, named steps of the splitter over one per-call State.
+
+Each step is a function `(state, tools) -> None` that reads what earlier
+steps left on the state and adds its own part. `Tools` holds the immutable,
+long-lived tables (registries, rules); the State lives for one call only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from app.splitter.attribution import InlineAttribution
+from app.splitter.blocks import extract_blocks
+from app.splitter.furniture import FurnitureRules
+from app.splitter.markers import find_markers
+from app.splitter.normalise import normalise
+from app.splitter.references import find_references
+from app.splitter.segment import Abbreviations, segment_block
+from app.splitter.sources import SourceRegistry
+from app.splitter.structure import structure
+from app.splitter.text import Block, Marker, fold
+from app.splitter.types import (
+    Actor,
+    Citation,
+    Format,
+    Integrity,
+    Reference,
+    Span,
+    SplitResult,
+    Statement,
+    Topic,
+)
+
+__all__ = ["STEPS", "ActorTagger", "State", "Tools", "TopicTagger", "run"]
+
+
+class ActorTagger(Protocol):
+    """What the pipeline needs from an actor registry."""
+
+    def tag(self, sentences: Sequence[str]) -> list[tuple[Actor, ...]]:
+        """One tuple of actors per sentence."""
+        ...
+
+
+class TopicTagger(Protocol):
+    """What the pipeline needs from a topic taxonomy."""
+
+    def tag(
+        self, sentences: Sequence[str], sections: Sequence[str | None]
+    ) -> list[tuple[Topic, ...]]:
+        """One tuple of topics per sentence."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Tools:
+    """Long-lived, immutable tables shared by every call."""
+
+    registry: SourceRegistry
+    rules: FurnitureRules
+    abbreviations: Abbreviations
+    attribution: InlineAttribution
+    actors: ActorTagger | None
+    topics: TopicTagger | None
+    version: str
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence of a body block, in block coordinates."""
+
+    block: int
+    start: int
+    end: int
+    markers: list[Marker]
+    text: str = ""
+
+
+@dataclass(slots=True)
+class State:
+    """Everything one call accumulates, step by step."""
+
+    text: str
+    format: Format
+    client_title: str | None
+    clean: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # folded, marker-free block texts
+    markers: list[list[Marker]] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    title: str | None = None
+    sections: list[str | None] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    citations: list[list[Citation]] = field(default_factory=list)
+    actors: list[tuple[Actor, ...]] = field(default_factory=list)
+    topics: list[tuple[Topic, ...]] = field(default_factory=list)
+    integrity: Integrity = field(default_factory=Integrity)
+
+
+def cut_markers(
+    text: str, markers: Sequence[Marker], start: int = 0, end: int | None = None
+) -> str:
+    """text[start:end] without the markers inside it."""
+    end = len(text) if end is None else end
+    parts: list[str] = []
+    position = start
+    for marker in markers:
+        if marker.end <= start or marker.start >= end:
+            continue
+        parts.append(text[position : max(position, marker.start)])
+        position = max(position, marker.end)
+    parts.append(text[position:end])
+    return "".join(parts)
+
+
+def step_normalise(state: State, tools: Tools) -> None:
+    """Same-length working copy of the input."""
+    state.clean = normalise(state.text)
+
+
+def step_blocks(state: State, tools: Tools) -> None:
+    """Blocks of extracted text per format, each with its offset map."""
+    state.blocks = extract_blocks(state.clean, state.format)
+    state.roles = ["body"] * len(state.blocks)
+
+
+def step_references(state: State, tools: Tools) -> None:
+    """The reference list and end matter, cut before segmentation."""
+    state.references = find_references(
+        state.blocks, state.roles, registry=tools.registry, rules=tools.rules
+    )
+
+
+def step_markers(state: State, tools: Tools) -> None:
+    """Citation markers of every remaining block; marker-free folded block texts."""
+    known = frozenset(r.label for r in state.references if r.label)
+    state.markers = []
+    state.texts = []
+    for block, role in zip(state.blocks, state.roles, strict=True):
+        markers = find_markers(block, known_labels=known) if role == "body" else []
+        state.markers.append(markers)
+        state.texts.append(fold(cut_markers(block.text, markers)) if markers else fold(block.text))
+
+
+def step_structure(state: State, tools: Tools) -> None:
+    """Title, headings, sections, furniture and duplicates."""
+    state.title, state.sections = structure(
+        state.blocks,
+        state.texts,
+        state.roles,
+        format=state.format,
+        client_title=state.client_title,
+        rules=tools.rules,
+    )
+
+
+def step_segment(state: State, tools: Tools) -> None:
+    """Sentences of the body blocks, each with the markers it holds."""
+    for index, (block, role) in enumerate(zip(state.blocks, state.roles, strict=True)):
+        if role != "body":
+            continue
+        markers = state.markers[index]
+        first = 0  # markers and sentences are both in order: walk them together
+        for start, end in segment_block(block.text, markers, abbreviations=tools.abbreviations):
+            while first < len(markers) and markers[first].start < start:
+                first += 1
+            last = first
+            while last < len(markers) and markers[last].end <= end:
+                last += 1
+            inside = markers[first:last]
+            first = last
+            text = fold(cut_markers(block.text, inside, start, end))
+            if text:
+                state.sentences.append(Sentence(index, start, end, inside, text))
+
+
+def step_citations(state: State, tools: Tools) -> None:
+    """Cited (marker), inline and context sources of every sentence."""
+    by_label: dict[str, Reference] = {}
+    for entry in state.references:
+        if entry.label and entry.label not in by_label:
+            by_label[entry.label] = entry
+    own: list[list[Citation]] = []
+    for sentence in state.sentences:
+        citations: list[Citation] = []
+        seen: set[str] = set()
+        for marker in sentence.markers:
+            for label in marker.labels:
+                reference = by_label.get(label)
+                if reference is None or reference.source is None:
+                    continue
+                if reference.source.slug not in seen:
+                    seen.add(reference.source.slug)
+                    citations.append(Citation(reference.source, "cited", label))
+        for source in tools.attribution.find(sentence.text):
+            if source.slug not in seen:
+                seen.add(source.slug)
+                citations.append(Citation(source, "inline", None))
+        own.append(citations)
+    # context: a sentence citing nothing inherits what its paragraph's siblings cite
+    by_block: dict[int, list[int]] = {}
+    for position, sentence in enumerate(state.sentences):
+        by_block.setdefault(sentence.block, []).append(position)
+    state.citations = []
+    for position, sentence in enumerate(state.sentences):
+        citations = list(own[position])
+        if not citations:
+            seen_slugs: set[str] = set()
+            for sibling in by_block[sentence.block]:
+                for citation in own[sibling]:
+                    if citation.kind == "cited" and citation.source.slug not in seen_slugs:
+                        seen_slugs.add(citation.source.slug)
+                        citations.append(Citation(citation.source, "context", citation.label))
+        state.citations.append(citations)
+
+
+def step_tag(state: State, tools: Tools) -> None:
+    """Actors and topics of the final statement texts."""
+    texts = [s.text for s in state.sentences]
+    sections = [state.sections[s.block] for s in state.sentences]
+    state.actors = tools.actors.tag(texts) if tools.actors is not None else []
+    state.topics = tools.topics.tag(texts, sections) if tools.topics is not None else []
+
+
+def step_integrity(state: State, tools: Tools) -> None:
+    """Dangling markers, uncited references, duplicate labels, mixed marker styles."""
+    labels = [r.label for r in state.references if r.label]
+    known = set(labels)
+    cited: list[str] = []
+    styles: list[str] = []
+    for markers in state.markers:
+        for marker in markers:
+            if marker.style != "note" and marker.style not in styles:
+                styles.append(marker.style)
+            cited.extend(marker.labels)
+    cited_set = set(cited)
+    duplicates = sorted({label for label in labels if labels.count(label) > 1}, key=_label_key)
+    state.integrity = Integrity(
+        dangling_markers=tuple(sorted(cited_set - known, key=_label_key)),
+        uncited_references=tuple(sorted(known - cited_set, key=_label_key)),
+        duplicate_labels=tuple(duplicates),
+        marker_styles=tuple(styles),
+    )
+
+
+def _label_key(label: str) -> tuple[int, str]:
+    return (int(label), "") if label.isdigit() else (1 << 30, label)
+
+
+STEPS: tuple[tuple[str, Callable[[State, Tools], None]], ...] = (
+    ("normalise", step_normalise),
+    ("blocks", step_blocks),
+    ("references", step_references),
+    ("markers", step_markers),
+    ("structure", step_structure),
+    ("segment", step_segment),
+    ("citations", step_citations),
+    ("tag", step_tag),
+    ("integrity", step_integrity),
+)
+
+
+def run(state: State, tools: Tools) -> SplitResult:
+    """Run every step in order and assemble the result."""
+    for _name, step in STEPS:
+        step(state, tools)
+    statements = []
+    for position, sentence in enumerate(state.sentences):
+        block = state.blocks[sentence.block]
+        span = Span(block.start_of(sentence.start), block.end_of(sentence.end))
+        statements.append(
+            Statement(
+                position=position,
+                text=sentence.text,
+                section=state.sections[sentence.block],
+                span=span,
+                paragraph=sentence.block,
+                citations=tuple(state.citations[position]),
+                actors=state.actors[position] if state.actors else (),
+                topics=state.topics[position] if state.topics else (),
+            )
+        )
+    return SplitResult(
+        title=state.title,
+        references=tuple(state.references),
+        statements=tuple(statements),
+        integrity=state.integrity,
+        splitter_version=tools.version,
+    )

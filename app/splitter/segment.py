@@ -1,0 +1,241 @@
+"""Step: sentence boundaries inside each body block.
+
+sentencex finds the base boundaries on the block text with its markers cut
+out; the corrections below (data in data/abbreviations.json) fix what it gets
+wrong, then every sentence is mapped back to block coordinates and takes the
+markers that close it (`capabilities[1][2].` and `stalled.[2]` alike).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import sentencex
+
+from app.splitter.text import Marker
+
+__all__ = ["Abbreviations", "segment_block"]
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviations:
+    """Abbreviation tables loaded from data/abbreviations.json."""
+
+    titles: frozenset[str]
+    before_number: frozenset[str]
+    months: frozenset[str]
+    acronym_continuations: frozenset[str]
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> Abbreviations:
+        """The bundled tables."""
+        raw = json.loads(
+            resources.files("app.splitter").joinpath("data/abbreviations.json").read_text("utf-8")
+        )
+        return cls(
+            titles=frozenset(raw["titles"]),
+            before_number=frozenset(raw["before_number"]),
+            months=frozenset(raw["months"]),
+            acronym_continuations=frozenset(raw["acronym_continuations"]),
+        )
+
+
+_LAST_TOKEN = re.compile(r"(?:^|[\s(\"“])([^\s(\"“]+)\.\s*$")
+_ACRONYM_THEN_CAP = re.compile(r"\b(?:[A-Z]\.){2,}\s+([A-Z][\w'’-]*)")
+_PAREN_END = re.compile(r"[.!?][\"”’']?\)\s+(?=[A-Z(\"“])")
+_ENUMERATOR = re.compile(r"(?:^|(?<=\s))(?:[•⁃‣]\s?)?(\(?(\d{1,3}|[a-z])(?:\.\)|[.)]))(?=\s)")
+_ENUMERATOR_ONLY = re.compile(r"^(?:[•⁃‣]\s?)?\(?(?:\d{1,3}|[a-zA-Z])(?:\.\)|[.)])$")
+_CLOSERS = "\"'”’»)]"
+
+
+def _mask(text: str, markers: list[Marker]) -> tuple[str, list[int], set[int]]:
+    """Text without its markers, each masked index's block index, and the cut points."""
+    if not markers:
+        return text, [], set()
+    parts: list[str] = []
+    cuts: set[int] = set()
+    position = 0
+    masked_len = 0
+    runs: list[tuple[int, int]] = []  # (masked start, block start)
+    for marker in markers:
+        if marker.start > position:
+            parts.append(text[position : marker.start])
+            runs.append((masked_len, position))
+            masked_len += marker.start - position
+        cuts.add(masked_len)
+        position = max(position, marker.end)
+    if position < len(text):
+        parts.append(text[position:])
+        runs.append((masked_len, position))
+        masked_len += len(text) - position
+    flat: list[int] = []
+    for index, (m_start, b_start) in enumerate(runs):
+        m_end = runs[index + 1][0] if index + 1 < len(runs) else masked_len
+        flat.extend(range(b_start, b_start + (m_end - m_start)))
+    return "".join(parts), flat, cuts
+
+
+def _base_boundaries(masked: str) -> list[int]:
+    """sentencex boundaries (positions where a new sentence starts), excluding 0 and end."""
+    pieces = sentencex.segment("en", masked)
+    if "".join(pieces) != masked:
+        return []
+    bounds: list[int] = []
+    position = 0
+    for piece in pieces[:-1]:
+        position += len(piece)
+        bounds.append(position)
+    return bounds
+
+
+def _keeps_going(before: str, after: str, abbreviations: Abbreviations) -> bool:
+    """True when the boundary between `before` and `after` sits after a non-final abbreviation."""
+    match = _LAST_TOKEN.search(before[-40:])
+    if match is None:
+        return False
+    token = match.group(1).lower()
+    nxt = after.lstrip()[:1]
+    if not nxt:
+        return False
+    if token in abbreviations.titles and (nxt.isupper() or nxt.isdigit()):
+        return True
+    if token in abbreviations.before_number and nxt.isdigit():
+        return True
+    return token in abbreviations.months and nxt.isdigit()
+
+
+def _list_run(masked: str) -> list[tuple[int, int]]:
+    """Enumerators of an inline list starting the block (1. 2. 3. / a) b) c)): (start, end)."""
+    found = list(_ENUMERATOR.finditer(masked, 0, len(masked)))
+    if not found or found[0].start() > 2:
+        return []
+    run = [found[0]]
+    for match in found[1:]:
+        previous = run[-1].group(2)
+        current = match.group(2)
+        if _follows(previous, current):
+            run.append(match)
+    if len(run) < 2:
+        return []
+    return [(m.start(), m.end()) for m in run]
+
+
+def _follows(previous: str, current: str) -> bool:
+    """True when enumerator `current` comes right after `previous` (2 after 1, b after a)."""
+    if previous.isdigit() and current.isdigit():
+        return int(current) == int(previous) + 1
+    return previous.isalpha() and current.isalpha() and ord(current) == ord(previous) + 1
+
+
+def segment_block(
+    text: str, markers: list[Marker], *, abbreviations: Abbreviations
+) -> list[tuple[int, int]]:
+    """Sentences of one block as (start, end) in block coordinates, markers attached."""
+    masked, index_of, cuts = _mask(text, markers)
+    if not masked.strip():
+        return []
+    bounds = set(_base_boundaries(masked))
+    # Corrections that keep a sentence going.
+    for bound in sorted(bounds):
+        if _keeps_going(
+            masked[max(0, bound - 40) : bound], masked[bound : bound + 3], abbreviations
+        ):
+            bounds.discard(bound)
+    # Corrections that end one.
+    for match in _ACRONYM_THEN_CAP.finditer(masked):
+        if match.group(1) not in abbreviations.acronym_continuations:
+            bounds.add(match.start(1))
+    for match in _PAREN_END.finditer(masked):
+        bounds.add(match.end())
+    for cut in cuts:
+        # a marker after a full stop, before a capitalised word, closes the sentence
+        if 0 < cut < len(masked) and masked[cut - 1] in ".!?":
+            rest = masked[cut : cut + 2].lstrip()
+            before = masked[max(0, cut - 40) : cut]
+            if rest[:1].isupper() and not _keeps_going(before, rest, abbreviations):
+                bounds.add(cut + (len(masked[cut : cut + 2]) - len(masked[cut : cut + 2].lstrip())))
+    run = _list_run(masked)
+    if run:
+        enumerator_ends = {end + 1 for _, end in run} | {end for _, end in run}
+        bounds -= enumerator_ends
+        bounds |= {start for start, _ in run[1:]}
+    spans = _spans(masked, sorted(b for b in bounds if 0 < b < len(masked)))
+    spans = _merge_enumerators(masked, spans)
+    return _to_block(text, spans, index_of, markers)
+
+
+def _spans(masked: str, bounds: list[int]) -> list[tuple[int, int]]:
+    """Trimmed (start, end) pieces of masked text between boundaries."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for bound in [*bounds, len(masked)]:
+        s, e = start, bound
+        while s < e and masked[s].isspace():
+            s += 1
+        while e > s and masked[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        start = bound
+    return spans
+
+
+def _merge_enumerators(masked: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a piece that is only a list enumerator ('1.', 'a)') to the sentence it opens."""
+    merged: list[tuple[int, int]] = []
+    carry: int | None = None
+    for start, end in spans:
+        if carry is not None:
+            start = carry
+            carry = None
+        if _ENUMERATOR_ONLY.match(masked[start:end]) and end - start <= 6:
+            carry = start
+            continue
+        merged.append((start, end))
+    if carry is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], len(masked.rstrip()))
+        else:
+            merged.append((carry, len(masked.rstrip())))
+    return merged
+
+
+def _to_block(
+    text: str, spans: list[tuple[int, int]], index_of: list[int], markers: list[Marker]
+) -> list[tuple[int, int]]:
+    """Map masked spans to block coordinates and attach the markers that close each one."""
+    marker_at = {m.start: m for m in markers}
+    result: list[tuple[int, int]] = []
+    for position, (start, end) in enumerate(spans):
+        if index_of:
+            b_start = index_of[start]
+            b_end = index_of[end - 1] + 1
+        else:
+            b_start, b_end = start, end
+        # take markers (and closers between them) that follow the sentence's last character
+        limit = len(text)
+        if position + 1 < len(spans) and index_of:
+            limit = index_of[spans[position + 1][0]]
+        elif position + 1 < len(spans):
+            limit = spans[position + 1][0]
+        while b_end < limit:
+            marker = marker_at.get(b_end)
+            if marker is not None:
+                b_end = marker.end
+                continue
+            if text[b_end] in _CLOSERS:
+                nxt = b_end + 1
+                if nxt in marker_at or (nxt < limit and text[nxt] in _CLOSERS):
+                    b_end = nxt
+                    continue
+            break
+        if result and b_start < result[-1][1]:
+            b_start = result[-1][1]
+        if b_end > b_start:
+            result.append((b_start, b_end))
+    return result

@@ -1,0 +1,174 @@
+"""The publisher registry: canonical sources, found by alias, by domain, or named anew."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+import tldextract
+
+from app.splitter.types import Source
+
+__all__ = ["SourceRegistry", "known_sources", "slugify"]
+
+# Offline: the bundled public-suffix snapshot only, never the network, no cache dir.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\])]+", re.IGNORECASE)
+_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|«[^»\n]*»")
+_RETRIEVED = re.compile(r"\b(?:Retrieved|Accessed|Archived)\b.*$", re.IGNORECASE)
+_DATE_TAIL = re.compile(
+    r"[,(]\s*(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r"(?:\s+\d{1,2})?,?\s*\d{4}\)?.*$|[,(]\s*\d{4}(?:-\d{2}){0,2}\)?.*$",
+    re.IGNORECASE,
+)
+
+
+def slugify(name: str) -> str:
+    """Lower-case ASCII slug of a name: 'Al Jazeera' -> 'al-jazeera'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "source"
+
+
+def registered_domain(url_or_host: str) -> str | None:
+    """The registered domain of a URL or host name ('news.bbc.co.uk' -> 'bbc.co.uk')."""
+    parts = _EXTRACT(url_or_host.strip())
+    if not parts.domain:
+        return None
+    if not parts.suffix:
+        return parts.domain.lower() if "." in url_or_host else None
+    return f"{parts.domain}.{parts.suffix}".lower()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRegistry:
+    """Immutable lookup tables over the known publishers."""
+
+    sources: tuple[Source, ...]
+    by_key: dict[str, Source]  # folded name or alias -> source
+    by_domain: dict[str, Source]
+    prose_names: re.Pattern[str]  # names safe to look for inside running text
+    name_of: dict[str, Source]  # exact alias/name (case kept) -> source
+
+    @classmethod
+    def load(cls) -> SourceRegistry:
+        """Read the bundled registry data file."""
+        raw = json.loads(
+            resources.files("app.splitter").joinpath("data/sources.json").read_text("utf-8")
+        )
+        sources: list[Source] = []
+        by_key: dict[str, Source] = {}
+        by_domain: dict[str, Source] = {}
+        name_of: dict[str, Source] = {}
+        prose: list[str] = []
+        for entry in raw["sources"]:
+            source = Source(
+                slug=entry["slug"],
+                name=entry["name"],
+                aliases=tuple(entry["aliases"]),
+                domains=tuple(entry["domains"]),
+            )
+            sources.append(source)
+            for name in (source.name, *source.aliases):
+                by_key.setdefault(_key(name), source)
+                name_of.setdefault(name, source)
+                if not entry.get("ambiguous"):
+                    prose.append(name)
+            for domain in source.domains:
+                by_domain.setdefault(domain.lower(), source)
+        prose.sort(key=len, reverse=True)
+        alternation = "|".join(re.escape(name) for name in prose)
+        pattern = re.compile(rf"(?<![\w/&-])(?:{alternation})(?![\w/&-])")
+        return cls(tuple(sources), by_key, by_domain, pattern, name_of)
+
+    def named(self, name: str) -> Source | None:
+        """The known source called `name` (any alias, case and a leading 'the' ignored)."""
+        return self.by_key.get(_key(name))
+
+    def for_url(self, url: str) -> Source:
+        """The source of a URL: known by domain, else a new source named after the domain."""
+        host = re.sub(r"^[a-z]+://", "", url.strip(), flags=re.IGNORECASE).split("/")[0]
+        domain = registered_domain(host)
+        if domain is None:
+            return Source(slug=slugify(host), name=host)
+        known = self.by_domain.get(domain)
+        if known is not None:
+            return known
+        return Source(slug=slugify(domain), name=domain, domains=(domain,))
+
+    def in_text(self, text: str) -> Source | None:
+        """The known publisher named in a citation string, preferring text outside quotes."""
+        whole = self.named(_strip_entry(text))
+        if whole is not None:
+            return whole
+        outside = _QUOTED.sub(" ", _RETRIEVED.sub("", text))
+        for candidate in (outside, text):
+            best: Source | None = None
+            best_len = 0
+            for match in self.prose_names.finditer(candidate):
+                if len(match.group()) > best_len:
+                    best = self.name_of.get(match.group())
+                    best_len = len(match.group())
+            if best is not None:
+                return best
+        return None
+
+    def resolve(self, text: str, url: str | None) -> Source | None:
+        """The source of one reference entry: by URL domain, by known name, or named anew."""
+        if url is None:
+            found = _URL.search(text)
+            url = found.group() if found else None
+        if url is not None and url.lower().startswith(("http", "www")):
+            by_url = self.for_url(url)
+            if by_url in self.sources or self.in_text(text) is None:
+                return by_url
+        known = self.in_text(text)
+        if known is not None:
+            return known
+        name = _name_from_entry(text)
+        if not name:
+            return None
+        return Source(slug=slugify(name), name=name)
+
+
+def _key(name: str) -> str:
+    """Fold a publisher name for lookup: case, 'the ', punctuation and spacing ignored."""
+    folded = re.sub(r"\s+", " ", name.strip().casefold())
+    folded = folded.removeprefix("the ")
+    return folded.strip(" .,;:")
+
+
+def _strip_entry(text: str) -> str:
+    """A short entry without its trailing date: 'Reuters, 3 May 2025' -> 'Reuters'."""
+    return _DATE_TAIL.sub("", text).strip(" .,;:")
+
+
+def _name_from_entry(text: str) -> str:
+    """Name an unknown publisher from its reference entry."""
+    text = _URL.sub(" ", _RETRIEVED.sub("", text)).strip()
+    quoted = list(_QUOTED.finditer(text))
+    if quoted:
+        # Citation style: Author (date). "Title". Publisher. Date.
+        after = text[quoted[-1].end() :].strip(" .,;:")
+        text = after.split(".")[0].split(",")[0].strip() if after else ""
+    else:
+        text = _strip_entry(text).split(",")[0].strip()
+    words = text.split()
+    if not words or len(words) > 8:
+        return ""
+    return " ".join(words)
+
+
+@functools.cache
+def default_registry() -> SourceRegistry:
+    """The bundled registry, loaded once."""
+    return SourceRegistry.load()
+
+
+def known_sources() -> tuple[Source, ...]:
+    """Every publisher of the bundled registry."""
+    return default_registry().sources

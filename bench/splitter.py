@@ -1,0 +1,129 @@
+"""Splitter throughput on a generated corpus, and timings on adversarial inputs.
+
+Run: .venv/bin/python -m bench.splitter
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from app.splitter import Splitter
+from app.splitter.types import Format
+
+WORDS = [
+    "officials",
+    "negotiators",
+    "government",
+    "ministry",
+    "talks",
+    "sanctions",
+    "pipeline",
+    "forum",
+    "delegation",
+    "agreement",
+    "ceasefire",
+    "proposal",
+    "economy",
+    "border",
+    "security",
+    "analysts",
+    "market",
+    "prices",
+    "exports",
+    "said",
+    "would",
+    "could",
+    "after",
+    "before",
+    "during",
+    "under",
+    "against",
+    "between",
+    "across",
+]
+NAMES = ["Russia", "Ukraine", "NATO", "the U.S.", "Gen. Ortiz", "St. Petersburg", "Mr. Lee"]
+PUBLISHERS = ["Reuters", "CNN", "BBC News", "Al Jazeera", "Associated Press", "RFE/RL"]
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 24))]
+    words.insert(rng.randrange(len(words)), rng.choice(NAMES))
+    body = " ".join(words)
+    marker = "".join(f"[{rng.randint(1, 6)}]" for _ in range(rng.randint(0, 2)))
+    return body[0].upper() + body[1:] + (marker + "." if rng.random() < 0.5 else "." + marker)
+
+
+def _article(rng: random.Random, fmt: Format) -> str:
+    paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(2, 5))) for _ in range(12)]
+    refs = [f"[{i}] {name}" for i, name in enumerate(PUBLISHERS, 1)]
+    if fmt == "markdown":
+        body = "\n\n".join(
+            (f"## Section {i}\n\n" if i % 4 == 0 else "") + p for i, p in enumerate(paragraphs)
+        )
+        notes = "\n".join(f"[^{i}]: {name}, 3 May 2025" for i, name in enumerate(PUBLISHERS, 1))
+        return "# A generated headline\n\n" + body.replace("[", "[^") + "\n\n" + notes + "\n"
+    if fmt == "html":
+        body = "".join(
+            f"<p>{p}</p>".replace("[", "<sup><a href='#fn").replace("]", "'>x</a></sup>")
+            for p in paragraphs
+        )
+        notes = "".join(f"<li id='fn{i}'>{name}</li>" for i, name in enumerate(PUBLISHERS, 1))
+        return (
+            "<html><body><nav><a href='/'>Home</a></nav><article><h1>A generated headline</h1>"
+            f"{body}</article><ol class='footnotes'>{notes}</ol></body></html>"
+        )
+    return "A generated headline\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n".join(refs)
+
+
+def throughput(splitter: Splitter, fmt: Format, megabytes: float = 2.0) -> tuple[float, float]:
+    """(MB/s, articles/s) over a generated corpus of about `megabytes` of text."""
+    rng = random.Random(7)
+    corpus: list[str] = []
+    size = 0
+    while size < megabytes * 1_000_000:
+        article = _article(rng, fmt)
+        corpus.append(article)
+        size += len(article.encode("utf-8"))
+    start = time.perf_counter()
+    for article in corpus:
+        splitter.split(article, format=fmt)
+    elapsed = time.perf_counter() - start
+    return size / 1_000_000 / elapsed, len(corpus) / elapsed
+
+
+ADVERSARIAL: dict[str, Callable[[int], str]] = {
+    '"[" * n': lambda n: "[" * n,
+    '"a." * n/2': lambda n: "a." * (n // 2),
+    "one line, no punctuation": lambda n: "word " * (n // 5),
+    '"x[1]" * n/4': lambda n: "x[1]" * (n // 4),
+    "nested <div> (html)": lambda n: "<div>" * (n // 5),
+    '"<a x=\\"" * n/6 (html)': lambda n: '<a x="' * (n // 6),
+    '"*a" * n/2 (markdown)': lambda n: "*a" * (n // 2),
+}
+
+
+def main() -> None:
+    """Print throughput per format, then adversarial timings at growing sizes."""
+    splitter = Splitter()
+    print("format     MB/s   articles/s")
+    for fmt in ("text", "markdown", "html"):
+        mbs, aps = throughput(splitter, fmt)  # type: ignore[arg-type]
+        print(f"{fmt:9} {mbs:6.2f}   {aps:8.1f}")
+    print()
+    sizes = (250_000, 500_000, 1_000_000)
+    print("adversarial input".ljust(30) + "".join(f"{n:>12,}" for n in sizes))
+    for name, make in ADVERSARIAL.items():
+        fmt: Format = "html" if "html" in name else "markdown" if "markdown" in name else "text"
+        cells = []
+        for n in sizes:
+            text = make(n)
+            start = time.perf_counter()
+            splitter.split(text, format=fmt)
+            cells.append(f"{time.perf_counter() - start:11.3f}s")
+        print(name.ljust(30) + "".join(cells))
+
+
+if __name__ == "__main__":
+    main()

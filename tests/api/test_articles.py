@@ -1,0 +1,155 @@
+"""Ingesting, reading, listing and deleting articles through HTTP."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from app.schemas import Article, ArticlePage, ArticleWithClaims, ClaimPage
+from tests.api.helpers import all_pages, article_body, assert_problem, post_article, texts
+
+
+def _count(engine: Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def test_create_returns_the_stored_article_with_claims_and_location(client: TestClient) -> None:
+    response = client.post(
+        "/v1/articles",
+        json=article_body(
+            "harbour.txt",
+            url="https://news.example.org/harbour",
+            published_at="2026-11-02T10:00:00+02:00",
+        ),
+    )
+    assert response.status_code == 201
+    article = ArticleWithClaims.model_validate(response.json())
+    assert response.headers["location"] == f"/v1/articles/{article.id}"
+    assert article.title == "Harbour talks resume in Geneva"
+    assert article.url == "https://news.example.org/harbour"
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2026-11-02T08:00:00+00:00"
+    assert article.claim_count == len(article.claims) == 6
+    assert [r.label for r in article.references] == ["1", "2", "3"]
+    assert [c.position for c in article.claims] == list(range(6))
+    first = article.claims[0]
+    assert first.text.startswith("Negotiators from both governments met in Geneva")
+    assert [(s.slug, s.label, s.kind) for s in first.sources] == [("reuters", "1", "cited")]
+    # Spans index the text as sent.
+    sent = article_body("harbour.txt")["text"]
+    for claim in article.claims:
+        assert claim.span.start < claim.span.end <= len(sent)
+        assert sent[claim.span.start : claim.span.end].startswith(claim.text[:20])
+
+
+def test_posting_the_same_article_again_stores_nothing_new(
+    client: TestClient, engine: Engine
+) -> None:
+    first = post_article(client, "harbour.txt")
+    claims_before = _count(engine, "claim")
+    again = client.post("/v1/articles", json=article_body("harbour.txt"))
+    assert again.status_code == 200
+    assert again.json()["id"] == first["id"]
+    assert again.headers["location"] == f"/v1/articles/{first['id']}"
+    assert _count(engine, "article") == 1
+    assert _count(engine, "claim") == claims_before
+
+
+def test_whitespace_only_differences_are_the_same_article(client: TestClient) -> None:
+    first = post_article(client, "grain.txt")
+    body = article_body("grain.txt")
+    body["text"] = body["text"].replace("\n", "\r\n") + "\n\n"
+    again = client.post("/v1/articles", json=body)
+    assert again.status_code == 200
+    assert again.json()["id"] == first["id"]
+
+
+def test_get_article_has_text_references_and_integrity(client: TestClient) -> None:
+    created = post_article(client, "harbour.txt")
+    response = client.get(f"/v1/articles/{created['id']}")
+    assert response.status_code == 200
+    article = Article.model_validate(response.json())
+    assert article.text == article_body("harbour.txt")["text"]
+    assert [(r.label, r.source.slug if r.source else None) for r in article.references] == [
+        ("1", "reuters"),
+        ("2", "associated-press"),
+        ("3", "bbc-news"),
+    ]
+    assert article.integrity.clean
+
+
+def test_unknown_article_is_a_problem_404(client: TestClient) -> None:
+    body = assert_problem(client.get("/v1/articles/999999"), 404)
+    assert "999999" in body["detail"]
+    assert_problem(client.get("/v1/articles/999999/claims"), 404)
+    assert_problem(client.delete("/v1/articles/999999"), 404)
+
+
+def test_article_ids_must_be_positive_integers(client: TestClient) -> None:
+    assert_problem(client.get("/v1/articles/abc"), 422)
+    assert_problem(client.get("/v1/articles/0"), 422)
+
+
+def test_list_articles_newest_first_across_pages(client: TestClient) -> None:
+    ids = [
+        post_article(client, name)["id"] for name in ("harbour.txt", "grain.txt", "sanctions.md")
+    ]
+    first = client.get("/v1/articles", params={"limit": 2})
+    page = ArticlePage.model_validate(first.json())
+    assert [a.id for a in page.items] == ids[::-1][:2]
+    assert page.next_cursor is not None
+    assert 'rel="next"' in first.headers["link"]
+    everything = all_pages(client, "/v1/articles", limit=2)
+    assert [a["id"] for a in everything] == ids[::-1]
+    assert all("text" not in a for a in everything)
+
+
+def test_article_claims_are_paged_in_order(client: TestClient) -> None:
+    created = post_article(client, "harbour.txt")
+    pages = all_pages(client, f"/v1/articles/{created['id']}/claims", limit=4)
+    assert texts(pages) == [c["text"] for c in created["claims"]]
+    ClaimPage.model_validate({"items": pages, "next_cursor": None})
+
+
+def test_delete_removes_the_article_and_everything_split_from_it(
+    client: TestClient, engine: Engine
+) -> None:
+    kept = post_article(client, "grain.txt")
+    gone = post_article(client, "harbour.txt")
+    response = client.delete(f"/v1/articles/{gone['id']}")
+    assert response.status_code == 204
+    assert response.content == b""
+    assert_problem(client.get(f"/v1/articles/{gone['id']}"), 404)
+    assert_problem(client.get(f"/v1/claims/{gone['claims'][0]['id']}"), 404)
+    assert _count(engine, "article") == 1
+    assert _count(engine, "claim") == kept["claim_count"]
+    with engine.connect() as conn:
+        for table in ("claim_citation", "claim_actor", "claim_topic"):
+            orphans = conn.execute(
+                text(f"SELECT count(*) FROM {table} WHERE claim_id NOT IN (SELECT id FROM claim)")
+            ).scalar_one()
+            assert orphans == 0, table
+        orphan_refs = conn.execute(
+            text("SELECT count(*) FROM reference WHERE article_id NOT IN (SELECT id FROM article)")
+        ).scalar_one()
+        assert orphan_refs == 0
+
+
+def test_deleted_ids_are_never_reused(client: TestClient) -> None:
+    first = post_article(client, "harbour.txt")
+    client.delete(f"/v1/articles/{first['id']}")
+    second = post_article(client, "harbour.txt")
+    assert second["id"] > first["id"]
+    assert second["claims"][0]["id"] > first["claims"][-1]["id"]
+
+
+def test_split_stores_nothing(client: TestClient, engine: Engine) -> None:
+    response = client.post("/v1/split", json=article_body("harbour.txt"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["title"] == "Harbour talks resume in Geneva"
+    assert len(body["claims"]) == 6
+    assert all("id" not in claim for claim in body["claims"])
+    assert _count(engine, "article") == 0

@@ -1,0 +1,49 @@
+"""Golden table: reference lists in their common shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.splitter import split
+
+CASES = [
+    ("[1] Reuters\n[2] CNN", [("1", "Reuters"), ("2", "CNN")]),
+    ("References\n1. Reuters\n2) BBC News", [("1", "Reuters"), ("2", "BBC News")]),
+    (
+        'References\n1. ^ Doe, J. (1 May 2025). "A headline". '
+        "Radio Free Europe/Radio Liberty. Retrieved 2 May 2025.",
+        [("1", "RFE/RL")],
+    ),
+    (
+        "Sources\n1. https://www.reuters.com/world/x\n2. https://apnews.com/article/y",
+        [("1", "Reuters"), ("2", "Associated Press")],
+    ),
+    ("Sources\n1. https://www.unknown-daily.net/a", [("1", "unknown-daily.net")]),
+    ("Sources: Reuters, CNN", [("", "Reuters"), ("", "CNN")]),
+]
+
+
+@pytest.mark.parametrize(("tail", "expected"), CASES)
+def test_reference_lists(tail: str, expected: list[tuple[str, str]]) -> None:
+    result = split("Prices rose sharply.[1] Markets fell.[2]\n\n" + tail, title="T")
+    assert [(r.label, r.source.name if r.source else "") for r in result.references] == expected
+    assert [s.text for s in result.statements] == ["Prices rose sharply.", "Markets fell."]
+
+
+def test_markdown_link_definitions() -> None:
+    text = "Prices rose.[1]\n\n[1]: https://www.bbc.co.uk/news/a\n"
+    result = split(text, format="markdown", title="T")
+    assert [(r.label, r.source.name if r.source else "") for r in result.references] == [
+        ("1", "BBC News")
+    ]
+    assert [c.source.name for c in result.statements[0].sources] == ["BBC News"]
+
+
+def test_notes_are_neither_statements_nor_references() -> None:
+    text = (
+        "Prices rose.[1][a]\n\nNotes\na. ^ An explanation of the figure.\n\n"
+        "References\n1. ^ Reuters"
+    )
+    result = split(text, title="T")
+    assert [s.text for s in result.statements] == ["Prices rose."]
+    assert [r.label for r in result.references] == ["1"]

@@ -1,0 +1,68 @@
+"""Golden table: sentence boundaries (segment step through the whole splitter)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.splitter import split
+
+CASES = [
+    (
+        "The U.S. Army said it would help. Officials agreed.",
+        ["The U.S. Army said it would help.", "Officials agreed."],
+    ),
+    (
+        "Talks with the U.S. Officials said nothing more.",
+        ["Talks with the U.S.", "Officials said nothing more."],
+    ),
+    ("Gen. Ortiz arrived. He left.", ["Gen. Ortiz arrived.", "He left."]),
+    (
+        "It was due on Jan. 5 at noon. Nobody came.",
+        ["It was due on Jan. 5 at noon.", "Nobody came."],
+    ),
+    (
+        "The forum in St. Petersburg opened. Few came.",
+        ["The forum in St. Petersburg opened.", "Few came."],
+    ),
+    (
+        "The No. 2 official resigned. A deputy took over.",
+        ["The No. 2 official resigned.", "A deputy took over."],
+    ),
+    (
+        "Smith et al. disagree with this. Others do not.",
+        ["Smith et al. disagree with this.", "Others do not."],
+    ),
+    (
+        "They met at 5 p.m. on Friday. Nothing was agreed.",
+        ["They met at 5 p.m. on Friday.", "Nothing was agreed."],
+    ),
+    ("Growth was 3.5% last year. It will slow.", ["Growth was 3.5% last year.", "It will slow."]),
+    (
+        'He warned of "a long... and hard road" ahead. Then he left.',
+        ['He warned of "a long... and hard road" ahead.', "Then he left."],
+    ),
+    (
+        '"Who pays now?" asked a delegate. Nobody answered.',
+        ['"Who pays now?" asked a delegate.', "Nobody answered."],
+    ),
+    (
+        'Crowds chanted "Stop the war!" They were detained.',
+        ['Crowds chanted "Stop the war!"', "They were detained."],
+    ),
+    (
+        "Prices fell. (The ministry declined to comment.) Trading resumed.",
+        ["Prices fell.", "(The ministry declined to comment.)", "Trading resumed."],
+    ),
+    ("He said (as before.) that it was over.", ["He said (as before.) that it was over."]),
+    ("1. The first item 2. The second item", ["1. The first item", "2. The second item"]),
+    (
+        "a. The first item b. The second item c. The third item",
+        ["a. The first item", "b. The second item", "c. The third item"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_sentences(text: str, expected: list[str]) -> None:
+    result = split(text, title="Given title")
+    assert [s.text for s in result.statements] == expected

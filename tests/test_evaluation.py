@@ -1,0 +1,30 @@
+"""The evaluation metrics on a tiny case folder written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.evaluation import evaluate_folder, format_report
+
+CASES = Path(__file__).parent / "fixtures" / "eval" / "cases"
+
+
+def test_evaluate_folder_counts() -> None:
+    report = evaluate_folder(CASES)
+    assert report.cases == 1
+    assert (report.matched, report.returned, report.expected) == (2, 2, 3)
+    assert report.statement_precision == 1.0
+    assert abs(report.statement_recall - 2 / 3) < 1e-9
+    assert report.attribution_accuracy == 1.0  # aliases from the parent's sources.json
+    assert report.citation_f1 == 1.0
+    assert report.title_accuracy == 1.0
+    assert report.leaks == 0
+    assert (report.golden_passed, report.golden_total) == (2, 2)
+    assert any("missing" in miss and "will not find" in miss for miss in report.misses)
+
+
+def test_format_report_lists_figures_then_misses() -> None:
+    text = format_report(evaluate_folder(CASES))
+    assert "statement F1" in text
+    assert "golden rules" in text
+    assert text.index("statement F1") < text.index("misses")
