@@ -168,7 +168,10 @@ def _split(args: argparse.Namespace) -> int:
     article = ArticleIn.model_validate(_article_from_file(Path(args.file), args.format))
     result = splitter.split(article.text, format=article.format, title=article.title)
     sys.stdout.write(
-        orjson.dumps(services.split_response(result), option=orjson.OPT_INDENT_2).decode() + "\n"
+        orjson.dumps(
+            services.split_response(result, text=article.text), option=orjson.OPT_INDENT_2
+        ).decode()
+        + "\n"
     )
     return 0
 

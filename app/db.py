@@ -11,7 +11,13 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
-__all__ = ["NAMING_CONVENTION", "create_db_engine", "is_sqlite", "session_scope"]
+__all__ = [
+    "NAMING_CONVENTION",
+    "create_db_engine",
+    "in_models",
+    "is_sqlite",
+    "session_scope",
+]
 
 # Constraint names that are the same on every backend and in every migration.
 NAMING_CONVENTION = {
@@ -25,6 +31,15 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Full-text search objects are backend-specific DDL made by migrations
+# (an FTS5 table on SQLite, a GIN expression index on PostgreSQL), not models.
+SEARCH_OBJECTS = ("claim_fts", "ix_claim_text_search")
+
+
+def in_models(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's include_object: everything but the search objects migrations manage."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
 
 
 def is_sqlite(engine_or_url: Engine | str) -> bool:

@@ -41,6 +41,10 @@ class EvalReport:
     topics_found: int = 0
     topics_returned: int = 0
     topics_acceptable: int = 0
+    sections_right: int = 0
+    references_expected: int = 0
+    references_returned: int = 0
+    references_matched: int = 0
     leaks: int = 0
     golden_total: int = 0
     golden_passed: int = 0
@@ -77,6 +81,18 @@ class EvalReport:
     def title_accuracy(self) -> float:
         """Share of cases whose title is right (None counts when none is expected)."""
         return _ratio(self.titles_right, self.titles)
+
+    @property
+    def section_accuracy(self) -> float:
+        """Share of matched statements filed under the expected section."""
+        return _ratio(self.sections_right, self.matched)
+
+    @property
+    def reference_f1(self) -> float:
+        """Micro F1 over (label, source) pairs of the reference lists."""
+        precision = _ratio(self.references_matched, self.references_returned)
+        recall = _ratio(self.references_matched, self.references_expected)
+        return _f1(precision, recall)
 
     @property
     def actor_recall(self) -> float:
@@ -213,15 +229,52 @@ def _score_case(
             report.misses.append(
                 f"{case_id} sources of {text[:60]!r}: expected {sorted(want)}, got {sorted(got)}"
             )
+        if "section" in item:
+            want_section = fold(item["section"]) if item["section"] else None
+            if want_section == statement.section:
+                report.sections_right += 1
+            else:
+                report.misses.append(
+                    f"{case_id} section of {text[:60]!r}: expected {want_section!r}, "
+                    f"got {statement.section!r}"
+                )
         _score_tags(report, case_id, text, item, statement.actors, statement.topics, actor_canon)
     for index, statement in enumerate(returned):
         if index not in matched_returned:
             report.misses.append(f"{case_id} extra: {statement.text!r}")
+    _score_references(report, case_id, expect, result, source_canon)
     returned_texts = {s.text for s in returned}
     for line in expect.get("not_statements", []):
         if fold(line) in returned_texts:
             report.leaks += 1
             report.misses.append(f"{case_id} leak: {fold(line)!r}")
+
+
+def _score_references(
+    report: EvalReport,
+    case_id: str,
+    expect: Mapping[str, Any],
+    result: SplitResult,
+    source_canon: _Canon,
+) -> None:
+    """(label, source) pairs of the reference list, when the case lists them."""
+    if "references" not in expect:
+        return
+    want = [(str(r["label"]), source_canon(r["source"])) for r in expect["references"]]
+    got = [
+        (r.label, source_canon(r.source.name) if r.source else "") for r in result.references
+    ]
+    report.references_expected += len(want)
+    report.references_returned += len(got)
+    unused = list(got)
+    for pair in want:
+        if pair in unused:
+            unused.remove(pair)
+            report.references_matched += 1
+        else:
+            report.misses.append(f"{case_id} reference missing: {pair}")
+    for pair in unused:
+        report.misses.append(f"{case_id} reference extra: {pair}")
 
 
 def _score_tags(
@@ -295,6 +348,16 @@ def format_report(report: EvalReport) -> str:
         ),
         ("citation F1", f"{report.citation_f1:.3f}"),
         ("title accuracy", f"{report.title_accuracy:.3f}  ({report.titles_right}/{report.titles})"),
+        (
+            "section accuracy",
+            f"{report.section_accuracy:.3f}  ({report.sections_right}/{report.matched})",
+        ),
+        (
+            "reference F1",
+            f"{report.reference_f1:.3f}  "
+            f"({report.references_matched}/{report.references_returned}"
+            f"/{report.references_expected})",
+        ),
         (
             "actor recall",
             f"{report.actor_recall:.3f}  ({report.actors_found}/{report.actors_required})",

@@ -16,6 +16,7 @@ __all__ = [
     "Article",
     "Claim",
     "ClaimActor",
+    "ClaimChange",
     "ClaimCitation",
     "ClaimTopic",
     "Reference",
@@ -113,6 +114,9 @@ class Claim(SQLModel, table=True):
     section: str | None = Field(default=None, sa_column=Column(Text))
     span_start: int = Field(sa_column=Column(Integer, nullable=False))
     span_end: int = Field(sa_column=Column(Integer, nullable=False))
+    # The same span in UTF-16 code units, for JavaScript clients.
+    span_utf16_start: int = Field(sa_column=Column(Integer, nullable=False))
+    span_utf16_end: int = Field(sa_column=Column(Integer, nullable=False))
     paragraph: int = Field(sa_column=Column(Integer, nullable=False))
     splitter_version: str = Field(sa_column=Column(String(32), nullable=False))
 
@@ -208,3 +212,20 @@ class ClaimTopic(SQLModel, table=True):
     __table_args__ = (
         Index("ix_claim_topic_topic_id_claim_key", "topic_id", "claim_key", "claim_id"),
     )
+
+
+class ClaimChange(SQLModel, table=True):
+    """One claim-level event, in commit order: what the change feed serves."""
+
+    __tablename__ = "claim_change"
+
+    seq: int | None = Field(
+        default=None, sa_column=Column(ID, primary_key=True, autoincrement=True)
+    )
+    # No foreign key: the events of a deleted claim outlive it.
+    claim_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    article_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))  # created | updated | deleted
+    changed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+    __table_args__ = ({"sqlite_autoincrement": True},)

@@ -18,11 +18,14 @@ __all__ = [
     "Article",
     "ArticleIn",
     "ArticlePage",
+    "ArticleRef",
     "ArticleSummary",
     "ArticleWithClaims",
     "CitationRef",
     "Claim",
     "ClaimPage",
+    "FacetValue",
+    "Facets",
     "Health",
     "Integrity",
     "Problem",
@@ -192,7 +195,13 @@ class SplitClaim(_Model):
         "Officials said a ceasefire was close.",
     )
     section: str | None = _field("The heading the statement stands under.", None)
-    span: Span = _field("Where the sentence is in the article's `text`.", {"start": 36, "end": 76})
+    span: Span = _field(
+        "Where the sentence is in the article's `text`, in code points.", {"start": 36, "end": 76}
+    )
+    span_utf16: Span = _field(
+        "The same span in UTF-16 code units, for JavaScript string indexes.",
+        {"start": 36, "end": 76},
+    )
     sources: list[CitationRef] = _field(
         "Sources the sentence itself cites (`cited` or `inline`).",
         [{"slug": "cnn", "name": "CNN", "label": "2", "kind": "cited"}],
@@ -207,11 +216,29 @@ class SplitClaim(_Model):
     splitter_version: str = _field("Version of the splitter that made this claim.", "1.0.0")
 
 
+class ArticleRef(_Model):
+    """The article a claim comes from, enough to show and link it."""
+
+    id: int = _field("The article's id.", 17)
+    title: str | None = _field("Headline.", "Ceasefire talks resume in Geneva")
+    url: str | None = _field("Where it was published.", "https://example.org/news/geneva-talks")
+    published_at: datetime | None = _field("When it was published (UTC).", "2026-11-27T08:30:00Z")
+
+
 class Claim(SplitClaim):
     """A stored claim."""
 
     id: int = _field("The claim's id.", 1201)
     article_id: int = _field("The article the claim comes from.", 17)
+    article: ArticleRef = _field(
+        "The article, so one request is enough to show the claim in context.",
+        {"id": 17, "title": "Ceasefire talks resume in Geneva", "url": None, "published_at": None},
+    )
+    snippet: str | None = _field(
+        "With `q`: the matching part of the text, matches in `<mark>`, the rest HTML-escaped.",
+        None,
+        default=None,
+    )
 
 
 class SplitResponse(_Model):
@@ -321,6 +348,33 @@ class ClaimPage(_Model):
 
     items: list[Claim] = _page(Claim, [])
     next_cursor: str | None = _field(_NEXT, "djE6MTIwMQ")
+    count: int | None = _field(
+        "With `count=exact` or `count=estimated`: how many claims match in all.",
+        1234,
+        default=None,
+    )
+
+
+class FacetValue(_Model):
+    """One value of a facet and how many matching claims have it."""
+
+    slug: str = _field("The value's stable id.", "reuters")
+    name: str = _field("Its display name.", "Reuters")
+    claim_count: int = _field("Matching claims with this value.", 321, ge=0)
+
+
+class Facets(_Model):
+    """Top values of each requested facet over the claims matching the filters."""
+
+    facets: dict[str, list[FacetValue]] = _field(
+        "Per facet (`source`, `actor`, `topic`), its top values, most frequent first.",
+        {"source": [{"slug": "reuters", "name": "Reuters", "claim_count": 321}]},
+    )
+    truncated: bool = _field(
+        "True when the matching set was too large to count whole and the counts cover "
+        "its first 200,000 claims.",
+        False,
+    )
 
 
 class ArticlePage(_Model):

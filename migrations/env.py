@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from app.db import create_db_engine
+from app.db import create_db_engine, in_models
 from app.models import metadata
 
 config = context.config
@@ -17,6 +17,7 @@ def run_migrations_offline() -> None:
         target_metadata=metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=in_models,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -44,6 +45,7 @@ def _run(connection: object) -> None:
         target_metadata=metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_object=in_models,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -108,7 +108,7 @@ def list_article_claims(
         filters=repository.ClaimFilter(article=(article_id,)),
         cursor=cursor,
         limit=limit,
-        query=f"article-claims:{article_id}",
+        scope=f"article-claims:{article_id}",
     )
     return render(page, headers=next_link(request, page["next_cursor"]))
 

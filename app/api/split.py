@@ -31,7 +31,7 @@ def split_article(
 ) -> Response:
     """Return the title, references and claims the splitter finds in the article."""
     result = splitter.splitter.split(body.text, format=body.format, title=body.title)
-    response = services.split_response(result)
+    response = services.split_response(result, text=body.text)
     if strict and not result.integrity.clean:
         report = response["integrity"]
         found = [

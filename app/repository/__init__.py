@@ -10,7 +10,15 @@ from app.repository.articles import (
     article_summaries,
     references_of,
 )
-from app.repository.claims import claims_by_ids, list_claim_ids
+from app.repository.claim_query import ClaimQuery, cursor_arity
+from app.repository.claims import (
+    ClaimRowKey,
+    claims_by_ids,
+    count_claims,
+    facet_counts,
+    list_claim_keys,
+    resolve_query,
+)
 from app.repository.entities import (
     ENTITIES,
     actor_edit_stamp,
@@ -21,7 +29,7 @@ from app.repository.entities import (
     list_entities,
     save_actor,
 )
-from app.repository.filters import ENTITY_FILTERS, ClaimFilter
+from app.repository.filters import CITATION_KINDS, ENTITY_FILTERS, ClaimFilter, Order
 from app.repository.writes import (
     ClaimRow,
     article_source,
@@ -29,14 +37,18 @@ from app.repository.writes import (
     delete_article,
     insert_article,
     rewrite_article,
-    serialise_ingest,
+    serialise_writes,
 )
 
 __all__ = [
+    "CITATION_KINDS",
     "ENTITIES",
     "ENTITY_FILTERS",
     "ClaimFilter",
+    "ClaimQuery",
     "ClaimRow",
+    "ClaimRowKey",
+    "Order",
     "actor_edit_stamp",
     "actor_slug_by_name",
     "article_by_id",
@@ -46,15 +58,19 @@ __all__ = [
     "article_summaries",
     "claim_texts",
     "claims_by_ids",
+    "count_claims",
+    "cursor_arity",
     "delete_article",
     "edited_actors",
     "ensure_entities",
     "entity_by_slug",
+    "facet_counts",
     "insert_article",
-    "list_claim_ids",
+    "list_claim_keys",
     "list_entities",
     "references_of",
+    "resolve_query",
     "rewrite_article",
     "save_actor",
-    "serialise_ingest",
+    "serialise_writes",
 ]

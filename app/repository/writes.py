@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, text, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app import models
@@ -15,6 +16,7 @@ from app.models import claim_key
 _ARTICLE = cast(Table, models.Article.__table__)  # type: ignore[attr-defined]
 _REFERENCE = cast(Table, models.Reference.__table__)  # type: ignore[attr-defined]
 _CLAIM = cast(Table, models.Claim.__table__)  # type: ignore[attr-defined]
+_CHANGE = cast(Table, models.ClaimChange.__table__)  # type: ignore[attr-defined]
 _LINKS = (
     cast(Table, models.ClaimCitation.__table__),  # type: ignore[attr-defined]
     cast(Table, models.ClaimActor.__table__),  # type: ignore[attr-defined]
@@ -29,8 +31,9 @@ __all__ = [
     "insert_article",
     "insert_claims",
     "insert_links",
+    "record_changes",
     "rewrite_article",
-    "serialise_ingest",
+    "serialise_writes",
 ]
 
 # Any fixed number: the key of the PostgreSQL advisory lock that orders ingestion.
@@ -47,14 +50,15 @@ class ClaimRow:
     topic_ids: Sequence[int]
 
 
-def serialise_ingest(session: Session) -> None:
-    """Make ingesting transactions commit in the order their article ids were taken.
+def serialise_writes(session: Session) -> None:
+    """Make article writes commit in the order their ids were taken.
 
-    Keyset cursors read claims in sort-key order, which starts with the article
-    id; if a transaction holding a lower article id could commit after one
-    holding a higher id, a reader already past the higher one would never see
-    the lower. SQLite serialises writers anyway (BEGIN IMMEDIATE); PostgreSQL
-    takes a transaction-scoped advisory lock.
+    Keyset cursors read claims in sort-key order (which starts with the article
+    id) and the change feed reads events in sequence order; if a transaction
+    holding lower ids could commit after one holding higher ids, a reader
+    already past the higher ones would never see the lower. SQLite serialises
+    writers anyway (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped
+    advisory lock.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INGEST_LOCK_KEY})
@@ -101,7 +105,23 @@ def insert_claims(session: Session, *, article_id: int, claims: Sequence[ClaimRo
         for claim_id, row, claim in zip(claim_ids, rows, claims, strict=True)
     ]
     insert_links(session, claims=keyed)
+    record_changes(session, article_id=article_id, claim_ids=claim_ids, kind="created")
     return claim_ids
+
+
+def record_changes(
+    session: Session, *, article_id: int, claim_ids: Sequence[int], kind: str
+) -> None:
+    """Append claim events to the change feed, in the caller's transaction."""
+    if claim_ids:
+        now = datetime.now(UTC)
+        session.execute(
+            insert(_CHANGE),
+            [
+                {"claim_id": claim_id, "article_id": article_id, "kind": kind, "changed_at": now}
+                for claim_id in claim_ids
+            ],
+        )
 
 
 def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]]) -> None:
@@ -129,8 +149,17 @@ def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]
 
 def delete_article(session: Session, *, article_id: int) -> bool:
     """Delete an article; its references, claims and their links go with it."""
+    claim_ids = [
+        row[0]
+        for row in session.execute(
+            select(_CLAIM.c.id).where(_CLAIM.c.article_id == article_id).order_by(_CLAIM.c.sort_key)
+        )
+    ]
     result = session.execute(delete(_ARTICLE).where(_ARTICLE.c.id == article_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    record_changes(session, article_id=article_id, claim_ids=claim_ids, kind="deleted")
+    return True
 
 
 def article_source(session: Session, *, article_id: int) -> dict[str, Any] | None:
@@ -173,6 +202,7 @@ def rewrite_article(
             session.execute(delete(table).where(table.c.claim_id.in_(existing)))
     if dropped:
         session.execute(delete(_CLAIM).where(_CLAIM.c.id.in_(list(dropped))))
+        record_changes(session, article_id=article_id, claim_ids=dropped, kind="deleted")
     if kept:
         # Park kept claims on negative keys first: positions may swap, keys are unique.
         session.execute(
@@ -188,5 +218,8 @@ def rewrite_article(
             )
             keyed.append((claim_id, key, claim))
         insert_links(session, claims=keyed)
+        record_changes(
+            session, article_id=article_id, claim_ids=[cid for cid, _ in kept], kind="updated"
+        )
     if added:
         insert_claims(session, article_id=article_id, claims=added)

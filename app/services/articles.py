@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app import repository
-from app.cursors import decode_cursor, encode_cursor
 from app.errors import PayloadTooLarge
 from app.models import MAX_POSITION
 from app.schemas import ArticleIn
 from app.services.registries import actor_rows
-from app.services.split_json import integrity_json, source_json
+from app.services.split_json import Utf16Offsets, integrity_json, source_json
 from app.splitter import Citation, SplitResult, Splitter
 from app.splitter.actors import ActorRegistry
 
@@ -30,7 +29,6 @@ __all__ = [
     "IngestOutcome",
     "ReprocessOutcome",
     "article_with_claims",
-    "claim_page",
     "delete_article",
     "ingest_article",
     "reprocess_article",
@@ -94,7 +92,7 @@ def _unique_citations(
     return list(best.values())
 
 
-def _rows(session: Session, *, result: SplitResult, actors: ActorRegistry) -> _Rows:
+def _rows(session: Session, *, text: str, result: SplitResult, actors: ActorRegistry) -> _Rows:
     """Resolve (creating where new) every source, actor and topic, and build the rows."""
     sources = {
         source.slug: source_json(source)
@@ -119,6 +117,7 @@ def _rows(session: Session, *, result: SplitResult, actors: ActorRegistry) -> _R
         ),
     )
     version = result.splitter_version
+    utf16 = Utf16Offsets(text)
     return _Rows(
         article={
             "title": result.title,
@@ -143,6 +142,8 @@ def _rows(session: Session, *, result: SplitResult, actors: ActorRegistry) -> _R
                     "section": statement.section,
                     "span_start": statement.span.start,
                     "span_end": statement.span.end,
+                    "span_utf16_start": utf16(statement.span.start),
+                    "span_utf16_end": utf16(statement.span.end),
                     "paragraph": statement.paragraph,
                     "splitter_version": version,
                 },
@@ -162,11 +163,11 @@ def ingest_article(
     digest = text_hash(text=article.text, format=article.format)
     # Split before touching the database: the write transaction holds only SQL.
     result = _split(splitter, text=article.text, format=article.format, title=article.title)
-    repository.serialise_ingest(session)
+    repository.serialise_writes(session)
     existing = repository.article_id_by_hash(session, text_hash=digest)
     if existing is not None:
         return IngestOutcome(existing, created=False)
-    rows = _rows(session, result=result, actors=actors)
+    rows = _rows(session, text=article.text, result=result, actors=actors)
     article_id = repository.insert_article(
         session,
         article={
@@ -209,13 +210,14 @@ def reprocess_article(
 ) -> ReprocessOutcome | None:
     """Re-split a stored article with the current splitter; claims whose text is unchanged
     keep their ids. None when there is no such article."""
+    repository.serialise_writes(session)
     source = repository.article_source(session, article_id=article_id)
     if source is None:
         return None
     result = _split(
         splitter, text=source["text"], format=source["format"], title=source["client_title"]
     )
-    rows = _rows(session, result=result, actors=actors)
+    rows = _rows(session, text=source["text"], result=result, actors=actors)
     old = repository.claim_texts(session, article_id=article_id)
     kept, added, dropped = _match_by_text(old, rows.claims)
     repository.rewrite_article(
@@ -232,18 +234,8 @@ def reprocess_article(
 
 def delete_article(session: Session, *, article_id: int) -> bool:
     """Delete an article and everything split from it; False when there was none."""
+    repository.serialise_writes(session)
     return repository.delete_article(session, article_id=article_id)
-
-
-def claim_page(
-    session: Session, *, filters: repository.ClaimFilter, cursor: str | None, limit: int, query: str
-) -> dict[str, Any]:
-    """One keyset page of claims matching filters: {"items", "next_cursor"}."""
-    after = int(decode_cursor(cursor, query=query, arity=1)[0]) if cursor else None
-    keys = repository.list_claim_ids(session, filters=filters, after=after, limit=limit + 1)
-    next_cursor = encode_cursor([keys[limit - 1][0]], query=query) if len(keys) > limit else None
-    items = repository.claims_by_ids(session, ids=[claim_id for _, claim_id in keys[:limit]])
-    return {"items": items, "next_cursor": next_cursor}
 
 
 def article_with_claims(session: Session, *, article_id: int) -> dict[str, Any] | None:
@@ -251,11 +243,11 @@ def article_with_claims(session: Session, *, article_id: int) -> dict[str, Any] 
     article = repository.article_by_id(session, article_id=article_id)
     if article is None:
         return None
-    keys = repository.list_claim_ids(
+    keys = repository.list_claim_keys(
         session,
-        filters=repository.ClaimFilter(article=(article_id,)),
+        query=repository.ClaimQuery(articles=(article_id,)),
         after=None,
         limit=MAX_POSITION + 1,
     )
-    article["claims"] = repository.claims_by_ids(session, ids=[claim_id for _, claim_id in keys])
+    article["claims"] = repository.claims_by_ids(session, ids=[row.id for row in keys])
     return article

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from app.splitter import Citation, Integrity, Source, SplitResult
 
-__all__ = ["integrity_json", "source_json", "split_response"]
+__all__ = ["Utf16Offsets", "integrity_json", "source_json", "split_response"]
+
+
+class Utf16Offsets:
+    """Code point offsets of one text turned into UTF-16 code unit offsets."""
+
+    __slots__ = ("_astral",)
+
+    def __init__(self, text: str) -> None:
+        # Only characters outside the Basic Multilingual Plane take two units;
+        # remember where they are and count those before an offset.
+        self._astral = [i for i, char in enumerate(text) if ord(char) > 0xFFFF]
+
+    def __call__(self, offset: int) -> int:
+        """The UTF-16 offset of a code point offset."""
+        return offset + bisect_left(self._astral, offset)
 
 
 def source_json(source: Source) -> dict[str, Any]:
@@ -39,8 +55,9 @@ def integrity_json(integrity: Integrity) -> dict[str, Any]:
     }
 
 
-def split_response(result: SplitResult) -> dict[str, Any]:
-    """The JSON of POST /v1/split for a split result."""
+def split_response(result: SplitResult, *, text: str) -> dict[str, Any]:
+    """The JSON of POST /v1/split for the split result of `text`."""
+    utf16 = Utf16Offsets(text)
     return {
         "title": result.title,
         "references": [
@@ -58,6 +75,10 @@ def split_response(result: SplitResult) -> dict[str, Any]:
                 "text": statement.text,
                 "section": statement.section,
                 "span": {"start": statement.span.start, "end": statement.span.end},
+                "span_utf16": {
+                    "start": utf16(statement.span.start),
+                    "end": utf16(statement.span.end),
+                },
                 "sources": [_citation_json(c) for c in statement.sources],
                 "context_sources": [_citation_json(c) for c in statement.context_sources],
                 "actors": [

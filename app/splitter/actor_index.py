@@ -11,7 +11,7 @@ from typing import Any, Literal
 import ahocorasick
 
 from app.splitter.actor_data import FormKind, Rules
-from app.splitter.actor_text import fold, fold_words
+from app.splitter.actor_text import fold_words
 from app.splitter.types import Actor
 
 __all__ = [
@@ -96,10 +96,10 @@ class Index:
 
     automaton: Any  # ahocorasick.Automaton (untyped)
     actors: Mapping[str, Actor]
-    surnames: Mapping[str, tuple[str, ...]]  # folded surname -> person slugs
-    person_surnames: Mapping[str, tuple[str, ...]]  # person slug -> folded surnames
+    surnames: Mapping[str, tuple[str, ...]]  # surname key (fold_words) -> person slugs
+    person_surnames: Mapping[str, tuple[str, ...]]  # person slug -> surname keys
     parents: Mapping[str, str]  # national body slug -> its country's slug
-    forms: Mapping[str, Candidate] = field(default_factory=dict)  # folded form -> candidate
+    forms: Mapping[str, Candidate] = field(default_factory=dict)  # fold_words(form) -> candidate
 
 
 def _case_rule(text: str) -> tuple[tuple[int, ...], bool]:
@@ -127,7 +127,7 @@ def build_index(
         if case_free:
             upper, exact = (), False
         form = Form(slug=slug, kind=kind, upper=upper, exact=exact)
-        bucket = table.setdefault(fold(text), [])
+        bucket = table.setdefault(fold_words(text), [])
         if form not in bucket:
             bucket.append(form)
 
@@ -147,7 +147,7 @@ def build_index(
     for key, bucket in table.items():
         candidate = _candidate(key, bucket)
         candidates[key] = candidate
-        automaton.add_word(" " + fold_words(key) + " ", candidate)
+        automaton.add_word(" " + key + " ", candidate)
     if candidates:
         automaton.make_automaton()
 

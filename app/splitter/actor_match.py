@@ -17,7 +17,7 @@ from typing import Protocol
 from app.splitter.actor_data import Rules
 from app.splitter.actor_index import Hit, Index, automaton_text, find_hits
 from app.splitter.actor_people import ArticleState, SentenceBase
-from app.splitter.actor_text import fold, slugify
+from app.splitter.actor_text import fold, fold_words, slugify
 from app.splitter.actor_tokens import after, bare, before, is_cap, is_word, previous_word
 from app.splitter.types import Actor, ActorType
 
@@ -113,7 +113,7 @@ class _Sentence(SentenceBase):
 
     def resolve_surname(self, hit: Hit) -> str | None:
         """The person a surname hit stands for: the one named in full earlier, or the only one."""
-        slug = self.state.named.get(fold(self.text[hit.start : hit.end]))
+        slug = self.state.named.get(fold_words(self.text[hit.start : hit.end]))
         if slug is not None and slug in hit.slugs:
             return slug
         return hit.slugs[0] if len(hit.slugs) == 1 else None
@@ -159,7 +159,7 @@ class _Sentence(SentenceBase):
             if self.covered(start, end, self.spans) or self.covered(start, end, judged):
                 continue  # the registry has decided about this span ("talks in Kiev")
             surface = " ".join(text[start:end].split())
-            candidate = self.index.forms.get(fold(surface))
+            candidate = self.index.forms.get(fold_words(surface))
             slug = next((f.slug for f in candidate.forms if f.slug), "") if candidate else ""
             if slug:
                 self.add(start, end, self.index.actors[slug])

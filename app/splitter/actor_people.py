@@ -30,15 +30,16 @@ _POSSESSIVE = ("'s", "’s")
 class ArticleState:
     """What one article has taught the tagger so far; never shared between calls."""
 
-    named: dict[str, str] = field(default_factory=dict)  # folded surname -> registry slug
+    named: dict[str, str] = field(default_factory=dict)  # surname key -> registry slug
     adhoc: dict[str, Actor] = field(default_factory=dict)  # folded name/surname -> person
     adhoc_keys: list[str] = field(default_factory=list)  # the same, as automaton text
 
-    def remember(self, key: str, actor: Actor) -> None:
+    def remember(self, key: str, actor: Actor, *, probe: bool = True) -> None:
         """Link a folded name or surname to an ad-hoc person (first one wins)."""
         if key not in self.adhoc:
             self.adhoc[key] = actor
-            self.adhoc_keys.append(" " + fold_words(key) + " ")
+            if probe:  # the surname: what later sentences are searched for
+                self.adhoc_keys.append(" " + fold_words(key) + " ")
 
 
 class SentenceBase:
@@ -73,9 +74,12 @@ class SentenceBase:
             return False
         key = bare(word)
         rules = self.rules
-        return not (
-            key in rules.stopwords or key in rules.title_words or key in rules.non_person_words
-        )
+        if key in rules.stopwords or key in rules.title_words:
+            return False
+        # "Foundations", "Ministries": a plural organisation word too
+        if key.endswith("s") and key[:-1] in rules.non_person_words:
+            return False
+        return key not in rules.non_person_words
 
     def name_run(self, toks: Sequence[Tok]) -> list[Tok]:
         """The leading run of name words (particles and initials inside) of `toks`."""
@@ -111,7 +115,7 @@ class SentenceBase:
         actor = self.state.adhoc.get(key)
         if actor is None:
             actor = Actor(slug=slugify(name), name=name, type="person")
-            self.state.remember(key, actor)
+            self.state.remember(key, actor, probe=False)
             self.state.remember(fold(words[-1]), actor)
         self.add(start, end, actor)
 
@@ -150,13 +154,18 @@ class SentenceBase:
             rules = self.rules
             if key not in rules.stopwords and key not in rules.title_words:
                 return  # inside a longer name: "Second Thomas Shoal", "Port Louis"
-        run = self.name_run(after(text, hit.start, 5))
-        if len(run) >= 2 and run[0][1] == hit.start:
-            self.adhoc_person(run)
+        toks = after(text, hit.start, 6)
+        run = self.name_run(toks)
+        if len(run) < 2 or run[0][1] != hit.start:
+            return
+        nxt = toks[len(run)] if len(toks) > len(run) else None
+        if nxt is not None and is_cap(nxt) and nxt[1] == run[-1][2] + 1:
+            return  # the name of a place or body: "John Hopkins University"
+        self.adhoc_person(run)
 
     def subject_before(self, pos: int) -> list[Tok]:
         """The name right before `pos`, or before an appositive: "Jan Novak, a farmer, said"."""
-        toks = before(self.text, pos, 16)
+        toks = before(self.text, pos, 10)
         if toks and toks[0][0] == ",":
             inner = self.name_run(toks[1:])  # the name is the appositive: "an aide, Jan Novak,"
             rest = toks[1 + len(inner) :]
@@ -172,10 +181,13 @@ class SentenceBase:
     def around_verb(self, hit: Hit) -> None:
         """A two- to four-word name as the subject (or inverted subject) of a reporting verb."""
         text = self.text
-        head = text[max(0, hit.start - 40) : hit.start].rstrip()
+        base = max(0, hit.start - 40)
+        head = text[base : hit.start].rstrip()
         word = head[head.rfind(" ") + 1 :]
         tail = text[hit.end : hit.end + 2].lstrip()
-        if word[:1].isupper() or head.endswith(","):
+        near = base + len(head) - 1  # the last character of `word`
+        known = self.covered(near, near + 1, self.spans)  # "Peskov said": already an actor
+        if (word[:1].isupper() and not known) or head.endswith(","):
             subject = self.subject_before(hit.start)
             if len(subject) >= 2:
                 prev = before(text, subject[0][1], 1)

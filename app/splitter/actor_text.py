@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_words", "is_word_char", "slugify"]
+__all__ = ["fold", "fold_words", "slugify"]
 
 # Letters that NFKD does not decompose into base + combining mark.
 _SPECIAL: dict[str, str] = {
@@ -84,11 +84,6 @@ _WORDS = _WordsTable()
 def fold_words(text: str) -> str:
     """`fold` with every non-alphanumeric character turned into a space (same length)."""
     return text.translate(_WORDS)
-
-
-def is_word_char(char: str) -> bool:
-    """True for letters and digits (the characters a word boundary must not cut)."""
-    return char.isalnum()
 
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")

@@ -70,13 +70,16 @@ class ActorRegistry:
         rules: Rules | None = None,
         recognizers: Sequence[EntityRecognizer] = (),
     ) -> None:
-        """Build a registry; `kinds` says how a (slug, alias) is used (default: a name)."""
+        """Build a registry; `kinds` says how a (slug, alias) is used (default: as shipped,
+        else a name, or a surname for a one-word alias of a person)."""
         self._entries: dict[str, ActorEntry] = {}
         for entry in entries:
             if entry.slug in self._entries:
                 raise ValueError(f"duplicate actor slug {entry.slug!r}")
             self._entries[entry.slug] = entry
-        self._kinds = dict(kinds or {})
+        # how each shipped alias is used, so a registry rebuilt from plain entries (a
+        # database copy) still reads "Moscow" as a capital and "Russian" as a demonym
+        self._kinds = dict(_shipped_kinds()) if kinds is None else dict(kinds)
         self._rules = rules if rules is not None else load_rules()
         self._recognizers = tuple(recognizers)
         self._index = self._build()
@@ -132,9 +135,14 @@ class ActorRegistry:
         )
 
     def replaced(self, entries: Iterable[ActorEntry]) -> ActorRegistry:
-        """A new registry where `entries` replace the entries of the same slug (or are added)."""
+        """A new registry where each entry replaces the one with its slug (or is added).
+
+        Unlike `extended`, aliases missing from the new entry are dropped (an alias edit
+        that removes one); aliases the shipped data knows keep their use (demonym, capital).
+        """
         merged = dict(self._entries)
-        merged.update((entry.slug, entry) for entry in entries)
+        for entry in entries:
+            merged[entry.slug] = entry
         return ActorRegistry(
             merged.values(), kinds=self._kinds, rules=self._rules, recognizers=self._recognizers
         )
@@ -166,7 +174,10 @@ class ActorRegistry:
 
 
 @functools.cache
+def _shipped_kinds() -> dict[tuple[str, str], FormKind]:
+    return {(spec.slug, form): kind for spec in load_specs() for form, kind in spec.forms}
+
+
+@functools.cache
 def _default_registry() -> ActorRegistry:
-    specs = load_specs()
-    kinds = {(spec.slug, form): kind for spec in specs for form, kind in spec.forms}
-    return ActorRegistry((_entry(spec) for spec in specs), kinds=kinds)
+    return ActorRegistry(_entry(spec) for spec in load_specs())

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine, make_url
 
-from app.db import create_db_engine
+from app.db import create_db_engine, in_models
 from app.migrate import current_revision, downgrade, head_revision, upgrade
 from app.models import metadata
 from tests.conftest import TEST_DATABASE_ENV
@@ -42,12 +42,15 @@ def empty_url(tmp_path: Path) -> Iterator[str]:
 
 def _diff(engine: Engine) -> list[object]:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": in_models}
+        )
         return list(compare_metadata(context, metadata))
 
 
 def _tables(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if in_models(None, name, "table", True, None)}
 
 
 def test_upgrade_of_an_empty_database_matches_the_models(empty_url: str) -> None:

@@ -1,4 +1,4 @@
-"""The declarative claim filters: each parameter's SQL, and plans that never sort a filtered set."""
+"""Claim query SQL: each filter's clause, and plans that never sort a filtered set."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from app.db import is_sqlite
-from app.repository.filters import ENTITY_FILTERS, ResolvedFilter, claim_ids_sql
+from app.repository.claim_query import ClaimQuery, build_claim_sql
+from app.repository.filters import ENTITY_FILTERS, ResolvedFilter
 
 SPEC = {spec.param: spec for spec in ENTITY_FILTERS}
+DAY = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _resolved(param: str, ids: tuple[int, ...], negated: tuple[int, ...] = ()) -> ResolvedFilter:
+    return ResolvedFilter(SPEC[param], ids, negated)
 
 
 def test_every_entity_filter_names_its_link_table_and_column() -> None:
@@ -21,60 +27,82 @@ def test_every_entity_filter_names_its_link_table_and_column() -> None:
 
 
 @pytest.mark.parametrize(
-    ("entities", "kwargs", "fragments"),
+    ("query", "fragments"),
     [
-        ([], {}, ["FROM claim c0", "ORDER BY c0.sort_key"]),
+        (ClaimQuery(), ["FROM claim c", "ORDER BY c.sort_key"]),
         (
-            [("source", (1,))],
-            {},
-            ["FROM claim_citation l", "l.source_id IN", "kind IN ('cited', 'inline')"],
+            ClaimQuery(entities=(_resolved("source", (1,)),)),
+            ["FROM claim_citation l", "l.source_id IN", "l.kind IN", "ORDER BY l.claim_key"],
         ),
-        ([("actor", (1, 2))], {}, ["SELECT DISTINCT l.claim_key", "l.actor_id IN"]),
+        (ClaimQuery(entities=(_resolved("actor", (1, 2)),)), ["SELECT DISTINCT", "l.actor_id IN"]),
         (
-            [("topic", (3,)), ("source", (1,))],
-            {},
-            ["FROM claim_topic l", "EXISTS (SELECT 1 FROM claim_citation l1", "l1.kind IN"],
+            ClaimQuery(entities=(_resolved("topic", (3,)), _resolved("source", (1, 2)))),
+            ["FROM claim_topic l", "EXISTS (SELECT 1 FROM claim_citation x2", "x2.kind IN"],
         ),
-        ([], {"articles": (5,)}, ["c0.sort_key >= :a0_lo AND c0.sort_key < :a0_hi"]),
-        ([], {"since": datetime(2026, 1, 1, tzinfo=UTC)}, ["a.published_at >= :since"]),
-        ([], {"until": datetime(2026, 1, 1, tzinfo=UTC)}, ["a.published_at < :until"]),
-        ([], {"after": 10}, ["c0.sort_key > :after"]),
+        (
+            ClaimQuery(entities=(_resolved("source", (), negated=(9,)),)),
+            ["NOT EXISTS (SELECT 1 FROM claim_citation y1", "y1.source_id IN :n1"],
+        ),
+        (ClaimQuery(has_source=True), ["EXISTS (SELECT 1 FROM claim_citation hs"]),
+        (ClaimQuery(has_source=False), ["NOT EXISTS (SELECT 1 FROM claim_citation hs"]),
+        (ClaimQuery(sections=("Aid",)), ["lower(c.section) IN :sections"]),
+        (ClaimQuery(excluded_sections=("Aid",)), ["c.section IS NULL OR lower(c.section) NOT IN"]),
+        (ClaimQuery(articles=(5,)), ["c.sort_key >= :a0_lo AND c.sort_key < :a0_hi"]),
+        (ClaimQuery(since=DAY), ["d.published_at >= :since"]),
+        (ClaimQuery(until=DAY), ["d.published_at < :until"]),
+        (ClaimQuery(order="published"), ["JOIN article a", "ORDER BY ord, c.sort_key"]),
+        (ClaimQuery(order="-published"), ["ORDER BY ord DESC, c.sort_key"]),
+        (ClaimQuery(search="talks", order="relevance"), ["claim_fts MATCH :q", "bm25"]),
     ],
 )
-def test_filter_sql(
-    entities: list[tuple[str, tuple[int, ...]]], kwargs: dict[str, object], fragments: list[str]
-) -> None:
-    resolved = [ResolvedFilter(SPEC[param], ids) for param, ids in entities]
-    arguments: dict[str, object] = {
-        "articles": (),
-        "since": None,
-        "until": None,
-        "after": None,
-        "limit": 51,
-    }
-    arguments.update(kwargs)
-    statement, params = claim_ids_sql(entities=resolved, **arguments)  # type: ignore[arg-type]
-    sql = str(statement)
+def test_query_sql(query: ClaimQuery, fragments: list[str]) -> None:
+    built = build_claim_sql(query, dialect="sqlite", limit=51)
     for fragment in fragments:
-        assert fragment in sql
-    assert params["limit"] == 51
+        assert fragment in built.sql
+    assert built.params["limit"] == 51
+
+
+def test_postgres_search_uses_the_indexed_expression() -> None:
+    built = build_claim_sql(
+        ClaimQuery(search='"peace talks"', order="relevance"), dialect="postgresql"
+    )
+    assert "to_tsvector('english', c.text) @@ websearch_to_tsquery('english', :q)" in built.sql
+    assert built.params["q"] == '"peace talks"'
 
 
 @pytest.mark.parametrize(
-    "entities",
-    [[("source", (1,))], [("actor", (1,))], [("topic", (1,)), ("actor", (2,))], []],
+    ("words", "fts"),
+    [
+        ("talks", '"talks"'),
+        ('"peace talks" geneva', '"peace talks" "geneva"'),
+        ("NEAR(a b) OR c*", '"NEAR(a" "b" "OR" "c"'),
+        ('unbalanced "quote', '"unbalanced" "quote"'),
+    ],
 )
-def test_single_valued_filters_read_in_index_order_without_sorting(
-    engine: Engine, entities: list[tuple[str, tuple[int, ...]]]
+def test_search_words_become_quoted_fts5_terms(words: str, fts: str) -> None:
+    built = build_claim_sql(ClaimQuery(search=words, order="relevance"), dialect="sqlite")
+    assert built.params["q"] == fts
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        ClaimQuery(entities=(_resolved("source", (1,)),)),
+        ClaimQuery(entities=(_resolved("actor", (1,)),)),
+        ClaimQuery(entities=(_resolved("topic", (1,)), _resolved("actor", (2,)))),
+        ClaimQuery(),
+    ],
+)
+def test_reading_order_pages_come_from_an_index_without_sorting(
+    engine: Engine, query: ClaimQuery
 ) -> None:
     if not is_sqlite(engine):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
-    resolved = [ResolvedFilter(SPEC[param], ids) for param, ids in entities]
-    statement, params = claim_ids_sql(
-        entities=resolved, articles=(), since=None, until=None, after=100, limit=51
-    )
-    compiled = statement.bindparams(**params).compile(
-        engine, compile_kwargs={"render_postcompile": True}
+    built = build_claim_sql(query, dialect="sqlite", after=[100], limit=51)
+    compiled = (
+        built.clause()
+        .bindparams(**built.params)
+        .compile(engine, compile_kwargs={"render_postcompile": True})
     )
     positional = tuple(compiled.params[name] for name in compiled.positiontup or ())
     with engine.connect() as conn:

@@ -1,0 +1,169 @@
+"""Reading claims: keyset pages, counts, facets, full exports and JSON-LD."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from app import repository
+from app.cursors import decode_cursor, encode_cursor, fingerprint
+from app.db import session_scope
+from app.errors import BadRequest
+
+__all__ = ["CountMode", "claim_jsonld", "claim_page", "facets", "stream_claims"]
+
+CountMode = Literal["exact", "estimated", "none"]
+EXPORT_BATCH = 500
+FACET_SCAN_LIMIT = 200_000
+_SCHEMA_TYPES = {
+    "person": "Person",
+    "country": "Country",
+    "organization": "Organization",
+    "group": "Organization",
+}
+
+
+def _after(cursor: str | None, *, query: str, order: repository.Order) -> list[Any] | None:
+    if not cursor:
+        return None
+    key: list[Any] = list(decode_cursor(cursor, query=query, arity=repository.cursor_arity(order)))
+    try:
+        if order in ("published", "-published"):
+            key[0] = datetime.fromisoformat(str(key[0]))
+        elif order == "relevance":
+            key[0] = float(key[0])
+        key[-1] = int(key[-1])
+    except (TypeError, ValueError):
+        raise BadRequest("The cursor is not one this service issued.") from None
+    return key
+
+
+def _cursor_of(row: repository.ClaimRowKey, *, query: str, order: repository.Order) -> str:
+    if order == "reading":
+        return encode_cursor([row.key], query=query)
+    value = row.ord.isoformat() if isinstance(row.ord, datetime) else row.ord
+    if isinstance(value, int | float):
+        value = repr(float(value))
+    return encode_cursor([str(value), row.key], query=query)
+
+
+def claim_page(
+    session: Session,
+    *,
+    filters: repository.ClaimFilter,
+    cursor: str | None,
+    limit: int,
+    count: CountMode = "none",
+    scope: str = "claims",
+) -> dict[str, Any]:
+    """One keyset page of claims matching filters: {"items", "next_cursor"[, "count"]}."""
+    query_id = f"{scope}:{fingerprint(filters.query_params())}"
+    query = repository.resolve_query(session, filters=filters)
+    after = _after(cursor, query=query_id, order=query.order)
+    rows = repository.list_claim_keys(session, query=query, after=after, limit=limit + 1)
+    next_cursor = (
+        _cursor_of(rows[limit - 1], query=query_id, order=query.order)
+        if len(rows) > limit
+        else None
+    )
+    rows = rows[:limit]
+    snippets = {row.id: row.snippet for row in rows} if query.search else None
+    page: dict[str, Any] = {
+        "items": repository.claims_by_ids(session, ids=[row.id for row in rows], snippets=snippets),
+        "next_cursor": next_cursor,
+    }
+    if count != "none":
+        page["count"] = repository.count_claims(
+            session, query=query, estimated=count == "estimated"
+        )
+    return page
+
+
+def stream_claims(engine: Engine, *, filters: repository.ClaimFilter) -> Iterator[dict[str, Any]]:
+    """Every matching claim, fetched in keyset batches: memory stays flat however many match.
+
+    Filter values are resolved before the first claim is produced, so an unknown
+    value fails the request instead of a half-sent body.
+    """
+    with session_scope(engine) as session:
+        query = repository.resolve_query(session, filters=filters)
+
+    def claims() -> Iterator[dict[str, Any]]:
+        after: list[Any] | None = None
+        while True:
+            # A short transaction per batch: a long export never pins one snapshot.
+            with session_scope(engine) as session:
+                rows = repository.list_claim_keys(
+                    session, query=query, after=after, limit=EXPORT_BATCH
+                )
+                snippets = {row.id: row.snippet for row in rows} if query.search else None
+                batch = repository.claims_by_ids(
+                    session, ids=[row.id for row in rows], snippets=snippets
+                )
+            yield from batch
+            if len(rows) < EXPORT_BATCH:
+                return
+            last = rows[-1]
+            after = [last.key] if query.order == "reading" else [last.ord, last.key]
+
+    return claims()
+
+
+def facets(
+    session: Session, *, filters: repository.ClaimFilter, names: list[str], limit: int
+) -> dict[str, Any]:
+    """Top values with counts of each named facet over the matching claims."""
+    query = repository.resolve_query(session, filters=filters)
+    result: dict[str, Any] = {}
+    truncated = False
+    for name in dict.fromkeys(names):
+        values, cut = repository.facet_counts(
+            session, query=query, facet=name, limit=limit, scan_limit=FACET_SCAN_LIMIT
+        )
+        result[name] = values
+        truncated |= cut
+    return {"facets": result, "truncated": truncated}
+
+
+def claim_jsonld(claim: dict[str, Any], *, base_url: str) -> dict[str, Any]:
+    """A claim as a schema.org Claim, for fact-checking tools."""
+    article = claim["article"]
+    appearance: dict[str, Any] = {
+        "@type": "NewsArticle",
+        "@id": f"{base_url}v1/articles/{article['id']}",
+        "headline": article["title"],
+    }
+    if article["url"]:
+        appearance["url"] = article["url"]
+    if article["published_at"]:
+        appearance["datePublished"] = article["published_at"].isoformat()
+    publishers = [
+        {"@type": "Organization", "name": source["name"], "identifier": source["slug"]}
+        for source in claim["sources"]
+    ]
+    document: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Claim",
+        "@id": f"{base_url}v1/claims/{claim['id']}",
+        "text": claim["text"],
+        "appearance": appearance,
+        "citation": publishers,
+        "about": [
+            {
+                "@type": _SCHEMA_TYPES[actor["type"]],
+                "name": actor["name"],
+                "identifier": actor["slug"],
+            }
+            for actor in claim["actors"]
+        ],
+        "keywords": [topic["name"] for topic in claim["topics"]],
+    }
+    if len(publishers) == 1:
+        document["author"] = publishers[0]
+    elif publishers:
+        document["author"] = publishers
+    return document
