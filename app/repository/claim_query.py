@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.sql.elements import TextClause
 
 from app.models import POSITION_BITS, claim_key
@@ -58,12 +58,16 @@ class ClaimSql:
     sql: str
     params: dict[str, Any]
     expanding: tuple[str, ...]
+    # Datetimes are bound through the column type, so SQLite compares them in
+    # the exact text format it stores them in.
+    typed: dict[str, Any] = field(default_factory=dict)
 
     def clause(self, template: str = "{}", *, expanding: Sequence[str] = ()) -> TextClause:
         """The SELECT placed in `template` (e.g. "SELECT count(*) FROM ({}) m")."""
         names = (*self.expanding, *expanding)
         return text(template.format(self.sql)).bindparams(
-            *(bindparam(name, expanding=True) for name in names)
+            *(bindparam(name, expanding=True) for name in names),
+            *(bindparam(name, type_=type_) for name, type_ in self.typed.items()),
         )
 
 
@@ -79,10 +83,13 @@ class _Sql:
     dialect: str
     params: dict[str, Any] = field(default_factory=dict)
     expanding: list[str] = field(default_factory=list)
+    typed: dict[str, Any] = field(default_factory=dict)
     where: list[str] = field(default_factory=list)
 
     def bind(self, name: str, value: Any) -> str:
         self.params[name] = value
+        if isinstance(value, datetime):
+            self.typed[name] = DateTime(timezone=True)
         return f":{name}"
 
     def bind_list(self, name: str, values: Sequence[Any]) -> str:
@@ -107,7 +114,8 @@ def _search_match(sql: _Sql, query: ClaimQuery) -> tuple[str, str, str, str]:
     return (
         "claim c",
         f"to_tsvector('english', c.text) @@ {tsquery}",
-        f"-ts_rank(to_tsvector('english', c.text), {tsquery})",
+        # float8, so the rank survives the round trip through a cursor exactly.
+        f"CAST(-ts_rank(to_tsvector('english', c.text), {tsquery}) AS double precision)",
         f"ts_headline('english', c.text, {tsquery}, :headline)",
     )
 
@@ -270,4 +278,4 @@ def build_claim_sql(
         statement += f" ORDER BY {ordering}"
     if limit is not None:
         statement += f" LIMIT {sql.bind('limit', limit)}"
-    return ClaimSql(statement, sql.params, tuple(sql.expanding))
+    return ClaimSql(statement, sql.params, tuple(sql.expanding), sql.typed)
