@@ -9,15 +9,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 from app.settings import InvalidSettingsError, Settings, load_settings
 
 __all__ = ["main"]
-
-_FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 def _settings() -> Settings:
@@ -54,65 +51,49 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _article_from_file(path: Path, format_override: str | None) -> dict[str, Any]:
-    """An ArticleIn-shaped dict from a file: raw text by suffix, or JSON article/eval case."""
-    if path.suffix == ".json":
-        data = orjson.loads(path.read_bytes())
-        if isinstance(data, dict) and isinstance(data.get("input"), dict):
-            data = data["input"]  # an evaluation case
-        if not isinstance(data, dict):
-            raise ValueError("a .json file must hold one article object")
-        article = {
-            key: data[key]
-            for key in ("text", "format", "title", "url", "published_at")
-            if key in data
-        }
-        if format_override:
-            article["format"] = format_override
-        return article
-    text = path.read_text(encoding="utf-8")
-    return {
-        "text": text,
-        "format": format_override or _FORMAT_BY_SUFFIX.get(path.suffix.lower(), "text"),
-    }
-
-
 def _ingest(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
     from tqdm import tqdm
 
     from app import services
-    from app.db import create_db_engine, session_scope
-    from app.schemas import ArticleIn
+    from app.db import create_db_engine
+    from app.file_ingest import count_articles, default_jobs, ingest_articles, read_articles
 
     settings = _settings()
     engine = create_db_engine(settings.database_url, pool_size=1)
-    splitter, actors, _ = services.SplitterCache(services.splitter_for(settings)).current(engine)
+    setup = services.SplitterCache(services.splitter_for(settings)).current(engine)
+    total = count_articles(args.files)
+    articles = read_articles(
+        args.files, format_override=args.format, max_article_bytes=settings.max_article_bytes
+    )
     created = existing = failed = 0
     started = time.perf_counter()
-    paths = [Path(p) for p in args.files]
-    for path in tqdm(paths, unit="article", disable=len(paths) < 2 or None, file=sys.stderr):
-        try:
-            article = ArticleIn.model_validate(_article_from_file(path, args.format))
-            with session_scope(engine, write=True) as session:
-                outcome = services.ingest_article(
-                    session, article=article, splitter=splitter, actors=actors
-                )
-        except (OSError, ValueError, ValidationError) as exc:
+    progress = tqdm(total=total, unit="article", disable=total < 2 or None, file=sys.stderr)
+    stored = ingest_articles(
+        engine,
+        articles=articles,
+        setup=setup,
+        jobs=default_jobs() if args.jobs is None else args.jobs,
+        total=total,
+    )
+    for result in stored:
+        progress.update()
+        if result.error is not None:
             failed += 1
-            tqdm.write(f"{path}: {exc}".splitlines()[0], file=sys.stderr)
+            tqdm.write(f"{result.label}: {result.error}", file=sys.stderr)
             continue
-        if outcome.created:
+        if result.created:
             created += 1
         else:
             existing += 1
-        if len(paths) == 1:
-            state = "created" if outcome.created else "existing"
-            print(f"{path}: article {outcome.article_id} ({state})")
+        if total == 1:
+            state = "created" if result.created else "existing"
+            print(f"{result.label}: article {result.article_id} ({state})")
+    progress.close()
     elapsed = time.perf_counter() - started
-    rate = (created + existing) / elapsed if elapsed else 0.0
+    done = created + existing
+    rate = done / elapsed if elapsed else 0.0
     print(
-        f"ingested {created + existing} of {len(paths)} files: {created} created, "
+        f"ingested {done} of {done + failed} articles: {created} created, "
         f"{existing} existing, {failed} failed in {elapsed:.1f} s ({rate:.0f} articles/s)",
         file=sys.stderr,
     )
@@ -162,10 +143,11 @@ def _reprocess(args: argparse.Namespace) -> int:
 
 def _split(args: argparse.Namespace) -> int:
     from app import services
+    from app.file_ingest import article_from_file
     from app.schemas import ArticleIn
 
     splitter = services.splitter_for(_settings()).splitter
-    article = ArticleIn.model_validate(_article_from_file(Path(args.file), args.format))
+    article = ArticleIn.model_validate(article_from_file(Path(args.file), args.format))
     result = splitter.split(article.text, format=article.format, title=article.title)
     sys.stdout.write(
         orjson.dumps(
@@ -227,10 +209,21 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(run=_db_upgrade)
 
     formats = ("text", "markdown", "html")
-    ingest = commands.add_parser("ingest", help="split and store article files")
-    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest = commands.add_parser(
+        "ingest",
+        help="split and store articles: files, folders (recursively) and .ndjson files",
+    )
+    ingest.add_argument("files", nargs="+", metavar="DIR|FILE.ndjson|FILE")
     ingest.add_argument(
         "--format", choices=formats, help="override the format guessed from suffixes"
+    )
+    ingest.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that split while this one stores (default: cores - 1, at least 1; "
+        "0: split here)",
     )
     ingest.set_defaults(run=_ingest)
 

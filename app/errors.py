@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -12,6 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
+
+from app.http_cache import ERROR_CACHE_CONTROL, JSON_CSP, SECURITY_HEADERS
 
 __all__ = [
     "PROBLEM_JSON",
@@ -25,7 +28,9 @@ __all__ = [
     "UnprocessableContent",
     "UnsupportedMediaType",
     "install_error_handlers",
+    "problem_body",
     "problem_response",
+    "validation_issues",
 ]
 
 PROBLEM_JSON = "application/problem+json"
@@ -100,16 +105,15 @@ _SLUG_BY_STATUS = {
 }
 
 
-def problem_response(
+def problem_body(
     status: int,
     detail: str,
     *,
     slug: str | None = None,
     errors: list[dict[str, Any]] | None = None,
-    headers: Mapping[str, str] | None = None,
     instance: str | None = None,
-) -> Response:
-    """Render one problem+json response."""
+) -> dict[str, Any]:
+    """One problem document as a dict, for responses and for per-item results."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + (slug or _SLUG_BY_STATUS.get(status, "error")),
         "title": HTTPStatus(status).phrase,
@@ -120,20 +124,49 @@ def problem_response(
         body["instance"] = instance
     if errors is not None:
         body["errors"] = errors
+    return body
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    instance: str | None = None,
+) -> Response:
+    """Render one problem+json response."""
+    body = problem_body(status, detail, slug=slug, errors=errors, instance=instance)
     return Response(orjson.dumps(body), status, headers=headers, media_type=PROBLEM_JSON)
 
 
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    # Only what a client needs: where, what, why. The raw input is left out so a
-    # rejected 2 MiB body is not echoed back.
+def validation_issues(
+    errors: Sequence[Mapping[str, Any]], *, prefix: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """pydantic errors as the problem's `errors`: where, what, why, never the input."""
+    # The raw input is left out so a rejected 2 MiB body is not echoed back.
     return [
         {
-            "loc": [str(part) for part in err.get("loc", ())],
+            "loc": [*prefix, *(str(part) for part in err.get("loc", ()))],
             "type": err.get("type"),
             "msg": err.get("msg"),
         }
-        for err in exc.errors()
+        for err in errors
     ]
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return validation_issues(exc.errors())
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "__none__"})
+        if match != Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -164,13 +197,25 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-        return problem_response(
-            exc.status_code, detail, headers=exc.headers, instance=request.url.path
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; a path
+            # served by several routes (GET and PATCH) allows all their methods.
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem_response(exc.status_code, detail, headers=headers, instance=request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # Rendered outside every other middleware (Starlette's ServerErrorMiddleware),
+        # so it brings the headers HttpCache gives every other response.
         return problem_response(
-            500, "The server failed to handle this request.", instance=request.url.path
+            500,
+            "The server failed to handle this request.",
+            instance=request.url.path,
+            headers={
+                **dict(SECURITY_HEADERS),
+                "Content-Security-Policy": JSON_CSP,
+                "Cache-Control": ERROR_CACHE_CONTROL,
+            },
         )

@@ -261,9 +261,7 @@ def _score_references(
     if "references" not in expect:
         return
     want = [(str(r["label"]), source_canon(r["source"])) for r in expect["references"]]
-    got = [
-        (r.label, source_canon(r.source.name) if r.source else "") for r in result.references
-    ]
+    got = [(r.label, source_canon(r.source.name) if r.source else "") for r in result.references]
     report.references_expected += len(want)
     report.references_returned += len(got)
     unused = list(got)

@@ -8,13 +8,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
 from app import __version__, services
-from app.api import articles, claims, entities, health, split
+from app.api import articles, changes, claims, entities, health, split
 from app.db import create_db_engine, session_scope
 from app.errors import install_error_handlers
-from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard
+from app.http_cache import HttpCache
+from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule
 from app.migrate import head_revision
 from app.settings import Settings, get_settings
 
@@ -82,6 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=[
             {"name": "articles", "description": "Ingest, read and delete articles."},
             {"name": "claims", "description": "Read claims, filtered."},
+            {
+                "name": "changes",
+                "description": "Claim events in commit order.",
+            },
             {"name": "split", "description": "Run the splitter without storing."},
             {"name": "sources", "description": "Publishers that claims cite."},
             {"name": "actors", "description": "Who claims are about."},
@@ -90,11 +96,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     install_error_handlers(app)
-    for router in (articles.router, claims.router, split.router, entities.router, health.router):
+    for router in (
+        articles.router,
+        claims.router,
+        changes.router,
+        split.router,
+        entities.router,
+        health.router,
+    ):
         app.include_router(router)
+    # Added innermost first: BodyGuard sees requests last, HttpCache hashes bodies
+    # before GZip compresses them, CORS answers preflights before anything else.
     app.add_middleware(
-        BodyGuard, max_body_bytes=settings.max_article_bytes * JSON_OVERHEAD_FACTOR + 64 * 1024
+        BodyGuard,
+        max_body_bytes=settings.max_article_bytes * JSON_OVERHEAD_FACTOR + 64 * 1024,
+        routes={
+            articles.BATCH_PATH: BodyRule(
+                max_body_bytes=settings.max_batch_bytes,
+                media_types=frozenset({articles.NDJSON}),
+            )
+        },
     )
+    app.add_middleware(HttpCache)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

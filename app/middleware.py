@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import problem_response
 
-__all__ = ["BodyGuard", "BodyTooLarge"]
+__all__ = ["BodyGuard", "BodyRule", "BodyTooLarge"]
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # The JSON around an article costs more bytes than its text: clients that escape
@@ -27,19 +30,32 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"The body is larger than {limit} bytes.")
 
 
-def _is_json(content_type: str) -> bool:
-    media = content_type.split(";", 1)[0].strip().lower()
+def _is_json(media: str) -> bool:
     return media == "application/json" or (
         media.startswith("application/") and media.endswith("+json")
     )
 
 
-class BodyGuard:
-    """Reject non-JSON bodies (415) and bodies over the limit (413) before they are read whole."""
+@dataclass(frozen=True, slots=True)
+class BodyRule:
+    """What one route accepts instead of the defaults: its own limit, more media types."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    max_body_bytes: int
+    media_types: frozenset[str] = frozenset()
+
+
+class BodyGuard:
+    """Reject non-JSON bodies (415) and bodies over the limit (413) before they are read whole.
+
+    `routes` maps exact paths to their own rule (the batch route takes NDJSON and more bytes).
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, routes: Mapping[str, BodyRule] | None = None
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.routes = dict(routes or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check the request line and headers, then meter the body as it streams in."""
@@ -48,6 +64,9 @@ class BodyGuard:
             return
         headers = {key.decode("latin-1").lower(): value for key, value in scope["headers"]}
         path = scope.get("path", "")
+        rule = self.routes.get(path)
+        limit = rule.max_body_bytes if rule else self.max_body_bytes
+        extra_media = rule.media_types if rule else frozenset()
         content_length = headers.get("content-length")
         if content_length is not None:
             try:
@@ -57,15 +76,17 @@ class BodyGuard:
                     scope, receive, send
                 )
                 return
-            if declared > self.max_body_bytes:
-                await self._too_large(scope, receive, send)
+            if declared > limit:
+                await self._too_large(scope, receive, send, limit)
                 return
         content_type = headers.get("content-type", b"").decode("latin-1")
+        media = content_type.split(";", 1)[0].strip().lower()
         has_body = content_length not in (None, b"0") or "transfer-encoding" in headers
-        if has_body and not _is_json(content_type):
+        if has_body and not (_is_json(media) or media in extra_media):
+            wanted = " or ".join(("application/json", *sorted(extra_media)))
             await problem_response(
                 415,
-                f"Send the body as application/json, not '{content_type or 'no content type'}'.",
+                f"Send the body as {wanted}, not '{content_type or 'no content type'}'.",
                 instance=path,
             )(scope, receive, send)
             return
@@ -78,8 +99,8 @@ class BodyGuard:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge(self.max_body_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -93,12 +114,12 @@ class BodyGuard:
         except BodyTooLarge:
             if response_started:
                 raise
-            await self._too_large(scope, receive, send)
+            await self._too_large(scope, receive, send, limit)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         await problem_response(
             413,
-            f"The body is larger than {self.max_body_bytes} bytes.",
+            f"The body is larger than {limit} bytes.",
             instance=scope.get("path", ""),
             headers={"Connection": "close"},
         )(scope, receive, send)

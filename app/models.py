@@ -5,12 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from app.db import metadata
 
 __all__ = [
+    "MAX_ARTICLE_ID",
     "MAX_POSITION",
     "Actor",
     "Article",
@@ -19,6 +31,7 @@ __all__ = [
     "ClaimChange",
     "ClaimCitation",
     "ClaimTopic",
+    "Counter",
     "Reference",
     "Source",
     "Topic",
@@ -70,6 +83,11 @@ class Source(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     domains: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Claims linked to it, kept in step by every write (for a source: cited or
+    # inline only), so lists, facets and estimates never count at read time.
+    claim_count: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0"))
+    )
 
 
 class Reference(SQLModel, table=True):
@@ -94,6 +112,8 @@ class Reference(SQLModel, table=True):
 # into one integer so every link table can carry it and serve pages in index order.
 POSITION_BITS = 24
 MAX_POSITION = (1 << POSITION_BITS) - 1
+# The largest article id whose keys (and the next article's first key) fit in 63 bits.
+MAX_ARTICLE_ID = (1 << (63 - POSITION_BITS)) - 2
 
 
 def claim_key(article_id: int, position: int) -> int:
@@ -164,6 +184,10 @@ class Actor(SQLModel, table=True):
     # Set when a client added or edited the actor through the API: such rows
     # extend the shipped registry in every worker.
     edited_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # Claims about it, kept in step by every write.
+    claim_count: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0"))
+    )
 
 
 class ClaimActor(SQLModel, table=True):
@@ -194,6 +218,11 @@ class Topic(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
     iptc_code: str | None = Field(default=None, sa_column=Column(String(32)))
+    # Claims linked to it, kept in step by every write (for a source: cited or
+    # inline only), so lists, facets and estimates never count at read time.
+    claim_count: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0"))
+    )
 
 
 class ClaimTopic(SQLModel, table=True):
@@ -229,3 +258,12 @@ class ClaimChange(SQLModel, table=True):
     changed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
     __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+class Counter(SQLModel, table=True):
+    """A named running total kept in step by writes (e.g. the number of claims)."""
+
+    __tablename__ = "counter"
+
+    name: str = Field(sa_column=Column(String(32), primary_key=True))
+    value: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

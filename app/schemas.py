@@ -21,6 +21,10 @@ __all__ = [
     "ArticleRef",
     "ArticleSummary",
     "ArticleWithClaims",
+    "BatchItem",
+    "BatchResult",
+    "ChangeEvent",
+    "ChangePage",
     "CitationRef",
     "Claim",
     "ClaimPage",
@@ -355,6 +359,40 @@ class ClaimPage(_Model):
     )
 
 
+ChangeKind = Literal["created", "updated", "deleted"]
+
+
+class ChangeEvent(_Model):
+    """One claim-level event of the change feed."""
+
+    seq: int = _field("The event's place in commit order; increases, may skip.", 5012, ge=1)
+    kind: ChangeKind = _field(
+        "`created`: a new claim; `updated`: re-split, same id; `deleted`: gone.", "created"
+    )
+    claim_id: int = _field("The claim the event is about.", 1201)
+    article_id: int = _field("The article the claim belongs (or belonged) to.", 17)
+    changed_at: datetime = _field("When the change was committed (UTC).", "2026-11-27T09:00:00Z")
+    claim: Claim | None = _field(
+        "The claim as it is now, for `created` and `updated`; null for `deleted`, and when "
+        "the claim has been deleted since (its `deleted` event follows).",
+        None,
+    )
+
+
+class ChangePage(_Model):
+    """A page of the change feed."""
+
+    items: list[ChangeEvent] = _field("Events in commit order, oldest first.", [])
+    next_token: str = _field(
+        "Opaque token to pass as `since` for the events after these; always present, "
+        "unchanged when there were none, so a client polls with it.",
+        "WzEsImNoYW5nZXMiLFs1MDEyXV0",
+    )
+    has_more: bool = _field(
+        "True when more events are already waiting: ask again at once rather than wait.", False
+    )
+
+
 class FacetValue(_Model):
     """One value of a facet and how many matching claims have it."""
 
@@ -433,3 +471,33 @@ class Problem(_Model):
     errors: list[ValidationIssue] | None = _field(
         "The invalid parts, for validation errors.", None, default=None
     )
+
+
+BatchStatus = Literal["created", "existing", "error"]
+
+
+class BatchItem(_Model):
+    """What happened to one article of a batch."""
+
+    index: int = _field("0-based position of the article in the request.", 0, ge=0)
+    status: BatchStatus = _field(
+        "`created`: stored now; `existing`: the identical article was stored already; "
+        "`error`: not stored, see `problem`.",
+        "created",
+    )
+    id: int | None = _field("The stored article's id; null on error.", 17)
+    problem: Problem | None = _field(
+        "Why the article was not stored (the problem a single POST would have answered).", None
+    )
+
+
+class BatchResult(_Model):
+    """Per-article results of a batch ingestion, in input order, with totals."""
+
+    items: list[BatchItem] = _field(
+        "One result per article, in input order.",
+        [{"index": 0, "status": "created", "id": 17, "problem": None}],
+    )
+    created: int = _field("Articles stored by this request.", 1, ge=0)
+    existing: int = _field("Articles that were already stored.", 0, ge=0)
+    failed: int = _field("Articles not stored because of an error.", 0, ge=0)

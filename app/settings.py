@@ -26,9 +26,19 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./data/claims.db"
     api_keys: Annotated[tuple[str, ...], NoDecode] = ()
     max_article_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    max_batch_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, le=4 * 1024 * 1024 * 1024)
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     log_level: LogLevel = "INFO"
     topics_file: Path | None = None
+    topics_mode: Literal["extend", "replace"] = "extend"
+    ner_model: str | None = None  # an installed spaCy model (the `ner` extra)
+
+    @field_validator("topics_file")
+    @classmethod
+    def _readable(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

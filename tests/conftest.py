@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app import services
-from app.db import create_db_engine, is_sqlite, session_scope
+from app.db import create_db_engine, session_scope
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import metadata
@@ -74,12 +74,10 @@ def engine(database_url: str) -> Iterator[Engine]:
 def empty_database(engine: Engine) -> None:
     """Delete every row, then put the registries back as the service's start-up does."""
     tables = [table.name for table in reversed(metadata.sorted_tables)]
+    # DELETE, not TRUNCATE: on tables this small it is several times faster.
     with engine.begin() as conn:
-        if is_sqlite(engine):
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
-        else:
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for name in tables:
+            conn.execute(text(f"DELETE FROM {name}"))
     setup = _splitter_setup()
     with session_scope(engine, write=True) as session:
         services.sync_registries(session, actors=setup.actors, topics=setup.topics)

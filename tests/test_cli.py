@@ -71,3 +71,68 @@ def test_ingest_reports_unreadable_files_and_fails(
     assert main(["ingest", str(empty), str(ARTICLES / "grain.txt")]) == 1
     assert _count(sqlite_env, "article") == 1
     assert "1 failed" in capsys.readouterr().err
+
+
+def _ndjson(path: Path, articles: list[dict[str, str]], *, extra: bytes = b"") -> Path:
+    path.write_bytes(b"".join(json.dumps(a).encode() + b"\n" for a in articles) + extra)
+    return path
+
+
+def test_ingest_a_folder_recursively_by_suffix(
+    sqlite_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    folder = tmp_path / "articles"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "b.txt").write_text("Talks resumed.[1]\n\n[1] Reuters")
+    (folder / "nested" / "a.md").write_text("# Title\n\nMarkets fell on Monday.[^1]\n\n[^1]: CNN")
+    (folder / "c.htm").write_text("<p>Prices rose.<sup><a href='#n1'>1</a></sup></p>")
+    (folder / "d.json").write_text(json.dumps({"text": "Aid arrived on Friday.", "title": "Aid"}))
+    (folder / "notes.csv").write_text("not,an,article")  # other suffixes are skipped
+    (folder / "e.ndjson").write_text(json.dumps({"text": "Skipped in folders."}) + "\n")
+    assert main(["ingest", str(folder)]) == 0
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "4 created, 0 existing, 0 failed" in summary
+    assert "articles/s" in summary
+    engine = create_db_engine(sqlite_env, pool_size=1)
+    with engine.connect() as conn:
+        formats = [row[0] for row in conn.execute(text("SELECT format FROM article ORDER BY id"))]
+    engine.dispose()
+    # Sorted by path: b.txt, c.htm, d.json, nested/a.md.
+    assert formats == ["text", "html", "text", "markdown"]
+
+
+def test_ingest_ndjson_one_article_per_line(
+    sqlite_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    articles = [{"text": f"Talks round {n} resumed.[1]\n\n[1] Reuters"} for n in range(3)]
+    source = _ndjson(tmp_path / "a.ndjson", articles, extra=b"\n{broken\n" + b'{"text": ""}\n')
+    assert main(["ingest", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert f"{source}:5: The line is not valid JSON." in err
+    assert f"{source}:6: The article is not valid. (text:" in err
+    assert "3 created, 0 existing, 2 failed" in err.strip().splitlines()[-1]
+    assert _count(sqlite_env, "article") == 3
+    assert _count(sqlite_env, "claim") == 3
+
+
+def test_ingest_splits_in_a_pool_of_processes(
+    sqlite_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    body = "resumed in Geneva.[1] A deal is near.[2]\n\n[1] Reuters\n[2] CNN"
+    articles = [{"text": f"Talks round {n} {body}"} for n in range(80)]
+    articles[40] = {"text": "x" * 3_000_000}  # over the size limit: fails alone
+    source = _ndjson(tmp_path / "many.ndjson", articles)
+    assert main(["ingest", str(source), "--jobs", "2"]) == 1
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "79 created, 0 existing, 1 failed" in summary
+    engine = create_db_engine(sqlite_env, pool_size=1)
+    with engine.connect() as conn:
+        stored = [row[0] for row in conn.execute(text("SELECT text FROM article ORDER BY id"))]
+    engine.dispose()
+    # Stored in input order, whatever order the workers finished in.
+    assert stored == [a["text"] for n, a in enumerate(articles) if n != 40]
+    assert main(["ingest", str(source), "--jobs", "2"]) == 1
+    assert "0 created, 79 existing, 1 failed" in capsys.readouterr().err

@@ -68,3 +68,11 @@ def test_the_command_line_stops_with_one_line() -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "CLAIMS_MAX_ARTICLE_BYTES" in lines[0]
+
+
+def test_an_ner_model_that_is_not_installed_stops_start_up() -> None:
+    from app.services import splitter_for
+    from app.settings import Settings
+
+    with pytest.raises(InvalidSettingsError, match="CLAIMS_NER_MODEL"):
+        splitter_for(Settings(ner_model="xx_no_such_model"))

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app import repository, services
 from app.api.deps import (
     ArticleBody,
     Cursor,
+    EngineDep,
     Limit,
     SessionDep,
+    SettingsDep,
     SplitterDep,
     WriteSessionDep,
     next_link,
@@ -22,7 +25,7 @@ from app.api.deps import (
 )
 from app.cursors import decode_cursor, encode_cursor
 from app.errors import NotFound
-from app.schemas import Article, ArticlePage, ArticleWithClaims, ClaimPage
+from app.schemas import Article, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -55,6 +58,55 @@ def create_article(
     return render(
         article, status_code=201 if outcome.created else 200, headers={"Location": location}
     )
+
+
+NDJSON = "application/x-ndjson"
+BATCH_PATH = "/v1/articles:batch"
+_BATCH_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/ArticleIn"},
+                "maxItems": services.MAX_BATCH_ITEMS,
+            }
+        },
+        NDJSON: {
+            "schema": {
+                "type": "string",
+                "description": "One ArticleIn object per line; blank lines are skipped.",
+            }
+        },
+    },
+}
+
+
+@router.post(
+    ":batch",
+    response_model=BatchResult,
+    responses=problems(400, 401, 413, 415, 422),
+    dependencies=[Depends(require_writer)],
+    openapi_extra={"requestBody": _BATCH_BODY},
+    summary="Ingest many articles",
+)
+async def ingest_articles(
+    request: Request, engine: EngineDep, settings: SettingsDep, splitter: SplitterDep
+) -> Response:
+    """Ingest up to 1,000 articles (a JSON array, or NDJSON: one per line), one transaction
+    each; the answer holds one result per article, in input order. An invalid or failing
+    article gets its problem and leaves the others alone."""
+    body = await request.body()
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+    def run() -> dict[str, object]:
+        items = services.parse_batch(body, ndjson=media == NDJSON)
+        return services.ingest_batch(
+            engine, items=items, setup=splitter, max_article_bytes=settings.max_article_bytes
+        )
+
+    # Parsing and splitting are CPU-bound and storing blocks: off the event loop.
+    return render(await run_in_threadpool(run))
 
 
 @router.get("", response_model=ArticlePage, responses=problems(400, 422), summary="List articles")

@@ -15,6 +15,7 @@ from starlette.responses import Response, StreamingResponse
 from app import repository, services
 from app.api.deps import Cursor, Limit, SessionDep, next_link, problems, render
 from app.errors import NotFound, UnprocessableContent
+from app.models import MAX_ARTICLE_ID
 from app.schemas import Claim, ClaimPage, Facets
 
 router = APIRouter(prefix="/v1", tags=["claims"])
@@ -141,7 +142,7 @@ def _filters_dependency(*extra: str) -> Any:
             list[str], Query(description="Section heading, exact, any case; `-` excludes.")
         ] = [],  # noqa: B006
         article: Annotated[
-            list[Annotated[int, Query(ge=1, le=2**39)]],
+            list[Annotated[int, Query(ge=1, le=MAX_ARTICLE_ID)]],
             Query(description="Article id; repeat to OR."),
         ] = [],  # noqa: B006
         article_url: Annotated[

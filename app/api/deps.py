@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.db import session_scope
-from app.errors import PROBLEM_JSON, PayloadTooLarge, Unauthorized
+from app.errors import PROBLEM_JSON, PayloadTooLarge, Unauthorized, UnprocessableContent
 from app.schemas import ArticleIn, Problem
 from app.services import SplitterCache, SplitterSetup
 from app.settings import Settings
@@ -21,6 +21,7 @@ from app.settings import Settings
 __all__ = [
     "ArticleBody",
     "Cursor",
+    "EngineDep",
     "JSONResponse",
     "Limit",
     "SessionDep",
@@ -29,6 +30,7 @@ __all__ = [
     "WriteSessionDep",
     "next_link",
     "problems",
+    "reject_unknown_params",
     "render",
     "require_writer",
 ]
@@ -65,6 +67,8 @@ def _write_session(request: Request) -> Iterator[Session]:
     with session_scope(_engine(request), write=True) as session:
         yield session
 
+
+EngineDep = Annotated[Engine, Depends(_engine)]
 
 # scope="function": the session commits before the response is sent, so a
 # client never sees success for a commit that then failed.
@@ -127,6 +131,19 @@ Cursor = Annotated[
     str | None,
     Query(max_length=512, description="`next_cursor` of the previous page; omit for the first."),
 ]
+
+
+def reject_unknown_params(request: Request, *, allowed: set[str]) -> None:
+    """422 naming every query parameter the route does not take."""
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise UnprocessableContent(
+            f"Unknown query parameter(s): {', '.join(unknown)}.",
+            errors=[
+                {"loc": ["query", name], "type": "unknown_parameter", "msg": "Unknown parameter"}
+                for name in unknown
+            ],
+        )
 
 
 def next_link(request: Request, cursor: str | None) -> dict[str, str]:

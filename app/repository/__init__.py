@@ -10,6 +10,7 @@ from app.repository.articles import (
     article_summaries,
     references_of,
 )
+from app.repository.changes import changes_after
 from app.repository.claim_query import ClaimQuery, cursor_arity
 from app.repository.claims import (
     ClaimRowKey,
@@ -28,6 +29,7 @@ from app.repository.entities import (
     entity_by_slug,
     list_entities,
     save_actor,
+    upsert_topics,
 )
 from app.repository.filters import CITATION_KINDS, ENTITY_FILTERS, ClaimFilter, Order
 from app.repository.writes import (
@@ -56,6 +58,7 @@ __all__ = [
     "article_id_by_hash",
     "article_source",
     "article_summaries",
+    "changes_after",
     "claim_texts",
     "claims_by_ids",
     "count_claims",
@@ -73,4 +76,5 @@ __all__ = [
     "rewrite_article",
     "save_actor",
     "serialise_writes",
+    "upsert_topics",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.orm import Session
 
+from app.repository import counters
 from app.repository.claim_query import (
     SNIPPET_END,
     SNIPPET_START,
@@ -124,8 +125,38 @@ def _mark(snippet: str | None) -> str | None:
     return escaped.replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>")
 
 
+def _plain(query: ClaimQuery) -> bool:
+    """True when the query has no condition besides entity filters (default kinds)."""
+    return replace(query, entities=(), order="reading") == ClaimQuery()
+
+
+def _counter_estimate(session: Session, query: ClaimQuery) -> int | None:
+    """An estimate from the running counters, for queries made of entity filters only.
+
+    Exact for no filter and for one entity; for several, filters are taken as
+    independent: total x the product of each filter's share of all claims.
+    """
+    if not _plain(query) or any(r.negated for r in query.entities):
+        return None
+    total = counters.total_claims(session)
+    estimate = float(total)
+    for resolved in query.entities:
+        counts = counters.entity_counts(
+            session, entity_table=resolved.spec.entity_table, ids=resolved.ids
+        )
+        matching = min(total, sum(counts.values()))
+        if len(query.entities) == 1:
+            return matching
+        estimate *= matching / total if total else 0.0
+    return round(estimate)
+
+
 def count_claims(session: Session, *, query: ClaimQuery, estimated: bool) -> int:
-    """How many claims match: exactly, or from the planner's estimate where there is one."""
+    """How many claims match: exactly, or estimated from counters or the planner."""
+    if _plain(query) and not query.entities:
+        return counters.total_claims(session)
+    if estimated and (guess := _counter_estimate(session, query)) is not None:
+        return guess
     dialect = _dialect(session)
     built = build_claim_sql(query, dialect=dialect, for_count=True)
     if estimated and dialect == "postgresql":
@@ -145,6 +176,16 @@ def facet_counts(
     answers in bounded time and says it was truncated rather than timing out.
     """
     spec = next(spec for spec in ENTITY_FILTERS if spec.param == facet)
+    if _plain(query) and not query.entities:
+        # Over everything, the counters kept by writes are the answer.
+        rows = session.execute(
+            text(
+                f"SELECT slug, name, claim_count FROM {spec.entity_table} WHERE claim_count > 0 "
+                "ORDER BY claim_count DESC, slug LIMIT :limit"
+            ),
+            {"limit": limit},
+        )
+        return [dict(row._mapping) for row in rows], False
     dialect = _dialect(session)
     matching = build_claim_sql(query, dialect=dialect, limit=scan_limit + 1)
     params = dict(matching.params)

@@ -22,34 +22,30 @@ __all__ = [
     "entity_by_slug",
     "list_entities",
     "save_actor",
+    "upsert_topics",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class EntityKind:
-    """How one kind of entity is stored and counted."""
+    """How one kind of entity is stored."""
 
     table: Table
-    columns: tuple[str, ...]  # what the API shows, besides claim_count
-    count_sql: str  # claims linked to the entity aliased `e`
+    columns: tuple[str, ...]  # what the API shows (claim_count is kept by writes)
 
 
 ENTITIES: Mapping[str, EntityKind] = {
     "source": EntityKind(
         Source.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "aliases", "domains"),
-        "SELECT count(*) FROM claim_citation l WHERE l.source_id = e.id "
-        "AND l.kind IN ('cited', 'inline')",
+        ("slug", "name", "aliases", "domains", "claim_count"),
     ),
     "actor": EntityKind(
         Actor.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "type", "aliases", "iso_code", "wikidata_id"),
-        "SELECT count(*) FROM claim_actor l WHERE l.actor_id = e.id",
+        ("slug", "name", "type", "aliases", "iso_code", "wikidata_id", "claim_count"),
     ),
     "topic": EntityKind(
         Topic.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "description", "iptc_code"),
-        "SELECT count(*) FROM claim_topic l WHERE l.topic_id = e.id",
+        ("slug", "name", "description", "iptc_code", "claim_count"),
     ),
 }
 
@@ -88,7 +84,7 @@ def list_entities(
         where.append("e.type = :type")
         params["type"] = actor_type
     columns = ", ".join(f"e.{column}" for column in spec.columns)
-    sql = f"SELECT {columns}, ({spec.count_sql}) AS claim_count FROM {spec.table.name} e"
+    sql = f"SELECT {columns} FROM {spec.table.name} e"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY e.slug LIMIT :limit"
@@ -102,10 +98,7 @@ def entity_by_slug(session: Session, *, kind: str, slug: str) -> dict[str, Any] 
     columns = ", ".join(f"e.{column}" for column in spec.columns)
     types = {c: t for c, t in _JSON_COLUMNS.items() if c in spec.columns}
     row = session.execute(
-        text(
-            f"SELECT {columns}, ({spec.count_sql}) AS claim_count "
-            f"FROM {spec.table.name} e WHERE e.slug = :slug"
-        ).columns(**types),
+        text(f"SELECT {columns} FROM {spec.table.name} e WHERE e.slug = :slug").columns(**types),
         {"slug": slug},
     ).one_or_none()
     return None if row is None else dict(row._mapping)
@@ -175,3 +168,15 @@ def actor_slug_by_name(session: Session, *, name: str) -> str | None:
     return session.execute(
         text("SELECT slug FROM actor WHERE lower(name) = :name"), {"name": name.lower()}
     ).scalar_one_or_none()
+
+
+def upsert_topics(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert new topics and bring existing ones up to date, by slug."""
+    table = ENTITIES["topic"].table
+    ensure_entities(session, kind="topic", rows=rows)
+    for row in rows:
+        session.execute(
+            table.update()
+            .where(table.c.slug == row["slug"])
+            .values({key: value for key, value in row.items() if key != "slug"})
+        )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.models import claim_key
+from app.repository import counters
 
 _ARTICLE = cast(Table, models.Article.__table__)  # type: ignore[attr-defined]
 _REFERENCE = cast(Table, models.Reference.__table__)  # type: ignore[attr-defined]
@@ -28,6 +29,7 @@ __all__ = [
     "article_source",
     "claim_texts",
     "delete_article",
+    "delete_links",
     "insert_article",
     "insert_claims",
     "insert_links",
@@ -105,6 +107,7 @@ def insert_claims(session: Session, *, article_id: int, claims: Sequence[ClaimRo
         for claim_id, row, claim in zip(claim_ids, rows, claims, strict=True)
     ]
     insert_links(session, claims=keyed)
+    counters.adjust_total(session, delta=len(claim_ids))
     record_changes(session, article_id=article_id, claim_ids=claim_ids, kind="created")
     return claim_ids
 
@@ -145,6 +148,15 @@ def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]
     for table, link in zip(_LINKS, link_rows, strict=True):
         if link:
             session.execute(insert(table), link)
+            counters.adjust_entity_counts(session, link_table=table.name, rows=link)
+
+
+def delete_links(session: Session, *, claim_ids: Sequence[int]) -> None:
+    """Delete the citation, actor and topic rows of these claims, and uncount them."""
+    if claim_ids:
+        counters.count_links(session, claim_ids=claim_ids)
+        for table in _LINKS:
+            session.execute(delete(table).where(table.c.claim_id.in_(list(claim_ids))))
 
 
 def delete_article(session: Session, *, article_id: int) -> bool:
@@ -155,9 +167,11 @@ def delete_article(session: Session, *, article_id: int) -> bool:
             select(_CLAIM.c.id).where(_CLAIM.c.article_id == article_id).order_by(_CLAIM.c.sort_key)
         )
     ]
+    delete_links(session, claim_ids=claim_ids)
     result = session.execute(delete(_ARTICLE).where(_ARTICLE.c.id == article_id))
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
+    counters.adjust_total(session, delta=-len(claim_ids))
     record_changes(session, article_id=article_id, claim_ids=claim_ids, kind="deleted")
     return True
 
@@ -197,11 +211,10 @@ def rewrite_article(
             insert(_REFERENCE), [{**ref, "article_id": article_id} for ref in references]
         )
     existing = [claim_id for claim_id, _ in kept] + list(dropped)
-    if existing:
-        for table in _LINKS:
-            session.execute(delete(table).where(table.c.claim_id.in_(existing)))
+    delete_links(session, claim_ids=existing)
     if dropped:
         session.execute(delete(_CLAIM).where(_CLAIM.c.id.in_(list(dropped))))
+        counters.adjust_total(session, delta=-len(dropped))
         record_changes(session, article_id=article_id, claim_ids=dropped, kind="deleted")
     if kept:
         # Park kept claims on negative keys first: positions may swap, keys are unique.

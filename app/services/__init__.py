@@ -3,35 +3,55 @@
 from app.services.actors import add_actor, set_actor_aliases
 from app.services.articles import (
     IngestOutcome,
+    PreparedArticle,
     ReprocessOutcome,
     article_with_claims,
     delete_article,
     ingest_article,
+    prepare_article,
     reprocess_article,
+    store_article,
     text_hash,
 )
+from app.services.batch import (
+    MAX_BATCH_ITEMS,
+    check_article,
+    ingest_batch,
+    parse_batch,
+    parse_ndjson_line,
+)
+from app.services.changes import change_page
 from app.services.claims import CountMode, claim_jsonld, claim_page, facets, stream_claims
 from app.services.registries import sync_registries
 from app.services.split_json import split_response
 from app.services.tagging import SplitterCache, SplitterSetup, splitter_for
 
 __all__ = [
+    "MAX_BATCH_ITEMS",
     "CountMode",
     "IngestOutcome",
+    "PreparedArticle",
     "ReprocessOutcome",
     "SplitterCache",
     "SplitterSetup",
     "add_actor",
     "article_with_claims",
+    "change_page",
+    "check_article",
     "claim_jsonld",
     "claim_page",
     "delete_article",
     "facets",
     "ingest_article",
+    "ingest_batch",
+    "parse_batch",
+    "parse_ndjson_line",
+    "prepare_article",
     "reprocess_article",
     "set_actor_aliases",
     "split_response",
     "splitter_for",
+    "store_article",
     "stream_claims",
     "sync_registries",
     "text_hash",

@@ -27,11 +27,14 @@ from app.splitter.actors import ActorRegistry
 
 __all__ = [
     "IngestOutcome",
+    "PreparedArticle",
     "ReprocessOutcome",
     "article_with_claims",
     "delete_article",
     "ingest_article",
+    "prepare_article",
     "reprocess_article",
+    "store_article",
     "text_hash",
 ]
 
@@ -156,13 +159,41 @@ def _rows(session: Session, *, text: str, result: SplitResult, actors: ActorRegi
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article split and hashed, ready to store: the CPU-bound half of ingestion.
+
+    Picklable, so a pool of processes can prepare while one process stores.
+    """
+
+    article: ArticleIn
+    digest: str
+    result: SplitResult
+
+
+def prepare_article(*, article: ArticleIn, splitter: Splitter) -> PreparedArticle:
+    """Split and hash an article without touching the database."""
+    return PreparedArticle(
+        article=article,
+        digest=text_hash(text=article.text, format=article.format),
+        result=_split(splitter, text=article.text, format=article.format, title=article.title),
+    )
+
+
 def ingest_article(
     session: Session, *, article: ArticleIn, splitter: Splitter, actors: ActorRegistry
 ) -> IngestOutcome:
     """Store an article and its claims, or find the identical one already stored."""
-    digest = text_hash(text=article.text, format=article.format)
     # Split before touching the database: the write transaction holds only SQL.
-    result = _split(splitter, text=article.text, format=article.format, title=article.title)
+    prepared = prepare_article(article=article, splitter=splitter)
+    return store_article(session, prepared=prepared, actors=actors)
+
+
+def store_article(
+    session: Session, *, prepared: PreparedArticle, actors: ActorRegistry
+) -> IngestOutcome:
+    """Store a prepared article and its claims, or find the identical one already stored."""
+    article, digest, result = prepared.article, prepared.digest, prepared.result
     repository.serialise_writes(session)
     existing = repository.article_id_by_hash(session, text_hash=digest)
     if existing is not None:

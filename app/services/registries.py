@@ -58,6 +58,5 @@ def sync_registries(session: Session, *, actors: ActorRegistry, topics: TopicTax
         kind="actor",
         rows=[_actor_row(e.slug, e.name, e.type, e) for e in actors.entries()],
     )
-    repository.ensure_entities(
-        session, kind="topic", rows=[topic_row(entry) for entry in topics.entries()]
-    )
+    # Topics follow the loaded taxonomy: names, descriptions and codes are updated.
+    repository.upsert_topics(session, rows=[topic_row(entry) for entry in topics.entries()])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import Any
 
 from app.splitter import Citation, Integrity, Source, SplitResult
 
 __all__ = ["Utf16Offsets", "integrity_json", "source_json", "split_response"]
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class Utf16Offsets:
@@ -18,7 +21,7 @@ class Utf16Offsets:
     def __init__(self, text: str) -> None:
         # Only characters outside the Basic Multilingual Plane take two units;
         # remember where they are and count those before an offset.
-        self._astral = [i for i, char in enumerate(text) if ord(char) > 0xFFFF]
+        self._astral = [match.start() for match in _ASTRAL.finditer(text)]
 
     def __call__(self, offset: int) -> int:
         """The UTF-16 offset of a code point offset."""

@@ -9,8 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app import repository
-from app.settings import Settings
+from app.settings import InvalidSettingsError, Settings
 from app.splitter import Splitter
+from app.splitter.actor_ner import SpacyRecognizer
 from app.splitter.actors import ActorEntry, ActorRegistry
 from app.splitter.topics import TopicTaxonomy
 
@@ -28,12 +29,21 @@ class SplitterSetup(NamedTuple):
 def _topics(settings: Settings) -> TopicTaxonomy:
     if settings.topics_file is None:
         return TopicTaxonomy.default()
-    return TopicTaxonomy.from_file(settings.topics_file, extend=True)
+    return TopicTaxonomy.from_file(settings.topics_file, extend=settings.topics_mode == "extend")
 
 
 def splitter_for(settings: Settings) -> SplitterSetup:
     """The splitter configured by settings, with the shipped actor registry."""
     actors = ActorRegistry.default()
+    if settings.ner_model:
+        try:
+            recognizer = SpacyRecognizer.load(settings.ner_model)
+        except (ImportError, OSError) as exc:
+            raise InvalidSettingsError(
+                f"invalid setting CLAIMS_NER_MODEL: cannot load spaCy model "
+                f"'{settings.ner_model}' ({exc}); install the `ner` extra and the model"
+            ) from None
+        actors = actors.with_recognizers(recognizer)
     topics = _topics(settings)
     return SplitterSetup(Splitter(actors=actors, topics=topics), actors, topics)
 

@@ -4,14 +4,14 @@ every alias, role word and reporting verb, with the case rule of each written fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import ahocorasick
 
 from app.splitter.actor_data import FormKind, Rules
-from app.splitter.actor_text import fold_words
+from app.splitter.actor_text import fold_joined, fold_words
 from app.splitter.types import Actor
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "automaton_text",
     "build_index",
     "find_hits",
+    "scan_sentences",
 ]
 
 MatchKind = Literal[FormKind, "given", "role", "verb", "ignore"]
@@ -171,7 +172,10 @@ def build_index(
 def _case_ok(form: Form, text: str, start: int, end: int) -> bool:
     if form.exact and not text[start:end].isupper():
         return False
-    return all(text[start + i].isupper() for i in form.upper)
+    for offset in form.upper:
+        if not text[start + offset].isupper():
+            return False
+    return True
 
 
 def find_hits(index: Index, text: str, scanned: str) -> list[Hit]:
@@ -179,17 +183,49 @@ def find_hits(index: Index, text: str, scanned: str) -> list[Hit]:
 
     `scanned` is automaton_text(text); offsets of the hits index `text`.
     """
-    raw: list[tuple[int, int, Candidate]] = []
+    raw: list[tuple[int, int, int, Candidate]] = []
     for last, candidate in index.automaton.iter(scanned):
         end = last - 1
-        raw.append((end - candidate.length, end, candidate))
+        start = end - candidate.length
+        raw.append((start, start - end, end, candidate))
+    return _accept(text, raw)
+
+
+def scan_sentences(index: Index, texts: Sequence[str]) -> list[tuple[str, list[Hit]]]:
+    """`(automaton_text(text), find_hits(...))` of every text, from one automaton pass."""
+    if not texts:
+        return []
+    joined, starts = fold_joined(texts)
+    raws: list[list[tuple[int, int, int, Candidate]]] = [[] for _ in texts]
+    position = 0
+    base = 0
+    bound = starts[1] if len(starts) > 1 else len(joined)
+    current = raws[0]
+    for last, candidate in index.automaton.iter(joined):
+        if last >= bound:  # matches come in order of their end: move to the text it is in
+            while last >= bound:
+                position += 1
+                bound = starts[position + 1] if position + 1 < len(starts) else len(joined)
+            base = starts[position]
+            current = raws[position]
+        end = last - 1 - base
+        start = end - candidate.length
+        current.append((start, start - end, end, candidate))
+    return [
+        (joined[start : start + len(text) + 2], _accept(text, raw) if raw else [])
+        for text, start, raw in zip(texts, starts, raws, strict=True)
+    ]
+
+
+def _accept(text: str, raw: list[tuple[int, int, int, Candidate]]) -> list[Hit]:
+    """The case-valid hits among raw (start, start - end, end, candidate) matches."""
     if not raw:
         return []
     if len(raw) > 1:
-        raw.sort(key=lambda item: (item[0], item[0] - item[1]))
+        raw.sort()  # leftmost first, then longest; never equal (one key per start and end)
     hits: list[Hit] = []
     reach = -1
-    for start, end, candidate in raw:
+    for start, _, end, candidate in raw:
         if start < reach:
             continue
         forms = candidate.forms  # sorted by kind priority at build time

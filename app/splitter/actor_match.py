@@ -15,13 +15,13 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from app.splitter.actor_data import Rules
-from app.splitter.actor_index import Hit, Index, automaton_text, find_hits
+from app.splitter.actor_index import Hit, Index, automaton_text, find_hits, scan_sentences
 from app.splitter.actor_people import ArticleState, SentenceBase
 from app.splitter.actor_text import fold, fold_words, slugify
 from app.splitter.actor_tokens import after, bare, before, is_cap, is_word, previous_word
 from app.splitter.types import Actor, ActorType
 
-__all__ = ["ArticleState", "EntityRecognizer", "tag_sentence"]
+__all__ = ["ArticleState", "EntityRecognizer", "tag_sentence", "tag_sentences"]
 
 _CONJUNCTIONS = frozenset({"and", "or", "&"})
 _OPEN = frozenset({"surname", "given", "role", "verb"})  # hits a name run may cross
@@ -40,12 +40,20 @@ class _Sentence(SentenceBase):
 
     __slots__ = ("index",)
 
-    def __init__(self, index: Index, rules: Rules, text: str, state: ArticleState) -> None:
+    def __init__(
+        self,
+        index: Index,
+        rules: Rules,
+        text: str,
+        state: ArticleState,
+        scanned: str,
+        hits: list[Hit],
+    ) -> None:
         super().__init__(rules, text, state)
         self.index = index
-        self.scanned = automaton_text(text)
-        self.hits = find_hits(index, text, self.scanned)
-        self.blocking = [(h.start, h.end) for h in self.hits if h.kind not in _OPEN]
+        self.scanned = scanned
+        self.hits = hits
+        self.blocking = [(h.start, h.end) for h in hits if h.kind not in _OPEN]
 
     def first_name_before(self, start: int) -> bool:
         """True when a capitalised given name sits right before `start` ("Melania Trump")."""
@@ -230,6 +238,33 @@ def tag_sentence(
     text: str,
     state: ArticleState,
     recognizers: Sequence[EntityRecognizer] = (),
+    *,
+    scan: tuple[str, list[Hit]] | None = None,
 ) -> tuple[Actor, ...]:
-    """The actors of one sentence, in order of first mention, without duplicates."""
-    return _Sentence(index, rules, text, state).run(recognizers)
+    """The actors of one sentence, in order of first mention, without duplicates.
+
+    `scan` is the sentence's (automaton text, hits) when already found for the article
+    (`scan_sentences`); without it the sentence is scanned here.
+    """
+    if scan is None:
+        scanned = automaton_text(text)
+        hits = find_hits(index, text, scanned)
+    else:
+        scanned, hits = scan
+    if not hits and not recognizers and not state.adhoc:
+        return ()
+    return _Sentence(index, rules, text, state, scanned, hits).run(recognizers)
+
+
+def tag_sentences(
+    index: Index,
+    rules: Rules,
+    texts: Sequence[str],
+    recognizers: Sequence[EntityRecognizer] = (),
+) -> list[tuple[Actor, ...]]:
+    """The actors of each sentence of one article (one automaton pass for all of them)."""
+    state = ArticleState()
+    return [
+        tag_sentence(index, rules, text, state, recognizers, scan=scan)
+        for text, scan in zip(texts, scan_sentences(index, texts), strict=True)
+    ]

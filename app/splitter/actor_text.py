@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
-__all__ = ["fold", "fold_words", "slugify"]
+__all__ = ["fold", "fold_joined", "fold_words", "slugify"]
 
 # Letters that NFKD does not decompose into base + combining mark.
 _SPECIAL: dict[str, str] = {
@@ -84,6 +85,22 @@ _WORDS = _WordsTable()
 def fold_words(text: str) -> str:
     """`fold` with every non-alphanumeric character turned into a space (same length)."""
     return text.translate(_WORDS)
+
+
+def fold_joined(texts: Sequence[str]) -> tuple[str, list[int]]:
+    """Each text as `" " + fold_words(text) + " "`, joined by NUL, and where each starts.
+
+    No automaton key holds a NUL (folded keys are letters, digits and spaces), so one
+    scan of the joined text finds exactly the matches of scanning each text alone.
+    """
+    if not texts:
+        return "", []
+    starts: list[int] = []
+    position = 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + 3
+    return " " + " \x00 ".join(map(fold_words, texts)) + " ", starts
 
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")

@@ -1,6 +1,6 @@
 """Actors: who a statement is about, canonical, from a curated registry and rules.
 
-One Aho-Corasick pass per sentence finds every alias, role word and reporting verb;
+One Aho-Corasick pass per article finds every alias, role word and reporting verb;
 context rules (app/splitter/data/actors_rules.yaml) then decide whether a demonym or
 a capital stands for its state, and which capitalised names are people not in the
 registry. The registry is immutable and safe to share between threads.
@@ -21,7 +21,7 @@ from app.splitter.actor_data import (
     person_surnames,
 )
 from app.splitter.actor_index import Index, MatchKind, build_index
-from app.splitter.actor_match import ArticleState, EntityRecognizer, tag_sentence
+from app.splitter.actor_match import EntityRecognizer, tag_sentences
 from app.splitter.types import Actor, ActorType
 
 __all__ = ["ActorEntry", "ActorRegistry", "EntityRecognizer"]
@@ -166,11 +166,7 @@ class ActorRegistry:
 
     def tag(self, sentences: Sequence[str]) -> list[tuple[Actor, ...]]:
         """The actors of each sentence of one article, in order of first mention."""
-        state = ArticleState()
-        return [
-            tag_sentence(self._index, self._rules, text, state, self._recognizers)
-            for text in sentences
-        ]
+        return tag_sentences(self._index, self._rules, sentences, self._recognizers)
 
 
 @functools.cache

@@ -55,6 +55,7 @@ class InlineAttribution:
             re.compile(
                 rf"\b(?:told|tells|telling|speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|"
                 rf"interviewed\s+by|reported\s+by|cited\s+by|quoted\s+by|citing|"
+                rf"(?:seen|obtained|reviewed|published)\s+by|"
                 rf"(?:said|says)\s+(?:to|in\s+an\s+interview\s+with))\s+{the}{either}"
             ),
             re.compile(
@@ -66,7 +67,7 @@ class InlineAttribution:
     def find(self, sentence: str) -> list[Source]:
         """Publishers the sentence names as its source, in order of appearance, once each."""
         found: list[tuple[int, Source]] = []
-        if not self.registry.prose_names.search(sentence) and not _OUTLET_WORD.search(sentence):
+        if not self.registry.mentions(sentence) and not _OUTLET_WORD.search(sentence):
             return []  # no publisher name at all: nothing to attribute
         for pattern in self.patterns:
             for match in pattern.finditer(sentence):

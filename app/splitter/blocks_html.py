@@ -1,11 +1,16 @@
-"""HTML into blocks with a linear, tag-aware scanner that keeps input offsets.
+"""HTML into blocks with the standard library's HTMLParser, input offsets kept.
 
-The scanner reads the raw HTML once: text runs are copied (entities decoded)
-with their offsets, tags only open and close contexts. Page furniture
-elements (nav, header outside the article, footer, aside, script, style,
-forms...) and elements whose class or id names furniture are dropped with
-their content. `<sup>` footnote links become pre-found markers; list items
-of a footnotes container become reference entries.
+`html.parser` tokenises (tags, attributes, entities, comments, script and
+style content, malformed markup); `html_guard` first blanks the few
+constructs that would make it quadratic. Each event's position comes from
+`getpos()` through a table of line starts. Text runs are copied with their
+offsets, entities are decoded in place, and tags open and close contexts.
+Page furniture elements (nav, header outside the article, footer, aside,
+script, style, forms...) and elements whose class or id names furniture are
+dropped with their content. `<sup>` footnote links become pre-found
+markers; list items of a footnotes container become reference entries. The
+page `<title>` is kept as a block of its own (container "title") for the
+title fallback.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
+from app.splitter.html_guard import guard_html
 from app.splitter.markers import expand_labels
 from app.splitter.text import Block, BlockBuilder, BlockKind, Marker
 
@@ -114,7 +121,9 @@ _BLOCK = frozenset(
 _FURNITURE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|subscription|advert|"
     r"ad|ads|promo|breadcrumbs?|cookie|comments?|byline|caption|credit|sidebar|menu|navbar|"
-    r"toolbar|tags|signup|popup|modal|banner|skip-link|visually-hidden|sr-only)(?:$|[\s_-])",
+    r"toolbar|tags|signup|popup|modal|banner|skip-link|visually-hidden|sr-only|"
+    # MediaWiki's furniture: edit links, hatnotes, navigation boxes, screen-only notes
+    r"editsection|hatnote|navbox|noprint)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 _FOOTNOTE_CLASS = re.compile(
@@ -123,14 +132,7 @@ _FOOTNOTE_CLASS = re.compile(
 _FOOTNOTE_ID = re.compile(
     r"^(?:fn|footnote|cite_note|note|ref|endnote)[-_:]?\D{0,20}?(\d{1,3})$", re.IGNORECASE
 )
-_TAG = re.compile(
-    r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})"
-    r"((?:\s+[^\s=/<>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s<>\"']+))?)*)\s*/?>"
-)
-_ATTR = re.compile(r"([^\s=/<>]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s<>\"']+)))?")
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _SUP_LABELS = re.compile(r"^\[?\s*(\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*)\s*\]?$")
-_MAX_RAW_SCAN = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,19 +151,14 @@ class _Context:
 _ROOT = _Context("#root", False, "para", 0, "", None, False, False, 0)
 
 
-def _attributes(raw: str) -> dict[str, str]:
-    attrs: dict[str, str] = {}
-    for match in _ATTR.finditer(raw):
-        value = match.group(2) or match.group(3) or match.group(4) or ""
-        attrs.setdefault(match.group(1).lower(), value)
-    return attrs
-
-
-class _Scanner:
-    """One pass over the document; collects blocks."""
+class _Reader(HTMLParser):
+    """One pass of html.parser over the guarded copy; collects blocks from the source."""
 
     def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
         self.source = source
+        self.line_starts = [0]
+        self.line_starts.extend(m.end() for m in re.finditer("\n", source))
         self.blocks: list[Block] = []
         self.stack: list[_Context] = [_ROOT]
         self.open_names: Counter[str] = Counter()
@@ -169,10 +166,76 @@ class _Scanner:
         self.block_context = _ROOT
         self.markers: list[Marker] = []
         self.url: str | None = None
-        self.sup_start: int | None = None
+        self.sup_start: tuple[int, int] | None = None
         self.sup_hash = False
         self.ordinals: Counter[int] = Counter()
         self.next_container = 1
+        self.title: BlockBuilder | None = None  # the page <title> while it is read
+        self.title_block: Block | None = None
+
+    def position(self) -> int:
+        """Input offset of the event being handled."""
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    # -- html.parser events ------------------------------------------------
+
+    def handle_data(self, data: str) -> None:
+        start = self.position()
+        self.text(start, start + len(data))
+
+    def handle_entityref(self, name: str) -> None:
+        self.entity(self.position(), "&" + name)
+
+    def handle_charref(self, name: str) -> None:
+        self.entity(self.position(), "&#" + name)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self.position()
+        raw = self.get_starttag_text() or ""
+        self.open_element(tag, attrs, start, start + len(raw))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.close_element(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.close_element(tag)
+
+    # -- text ----------------------------------------------------------------
+
+    def entity(self, start: int, raw: str) -> None:
+        end = start + len(raw)
+        if self.source.startswith(";", end):
+            end += 1
+        decoded = html.unescape(self.source[start:end])
+        if decoded == self.source[start:end]:
+            self.text(start, end)
+            return
+        self.text(start, end, decoded.replace("\n", " "))
+
+    def text(self, start: int, end: int, decoded: str | None = None) -> None:
+        context = self.stack[-1]
+        if end <= start:
+            return
+        if context.name == "title" and self.title is not None:
+            self._append(self.title, start, end, decoded)
+            return
+        if context.drop:
+            return
+        if not len(self.builder):
+            self.block_context = context
+        self._append(self.builder, start, end, decoded)
+
+    def _append(self, builder: BlockBuilder, start: int, end: int, decoded: str | None) -> None:
+        if decoded is not None:
+            builder.put(decoded, start, end)
+            return
+        piece = self.source[start:end]
+        builder.copy(start, end, text=piece.replace("\n", " ") if "\n" in piece else None)
+
+    # -- structure -------------------------------------------------------------
 
     def flush(self) -> None:
         builder = self.builder
@@ -180,7 +243,7 @@ class _Scanner:
             context = self.block_context
             label = None
             container = context.container
-            if container == "footnotes":
+            if container == "footnotes" and context.kind != "heading":
                 match = _FOOTNOTE_ID.match(context.anchor or "")
                 self.ordinals[context.footnotes_id] += 1
                 label = match.group(1) if match else str(self.ordinals[context.footnotes_id])
@@ -201,29 +264,9 @@ class _Scanner:
         self.sup_start = None
         self.block_context = self.stack[-1]
 
-    def text(self, start: int, end: int) -> None:
-        context = self.stack[-1]
-        if context.drop or end <= start:
-            return
-        if not len(self.builder):
-            self.block_context = context
-        source = self.source
-        position = start
-        if "&" in source[start:end]:
-            for match in _ENTITY.finditer(source, start, end):
-                decoded = html.unescape(match.group())
-                if decoded == match.group():
-                    continue
-                self._copy(position, match.start())
-                self.builder.put(decoded.replace("\n", " "), match.start(), match.end())
-                position = match.end()
-        self._copy(position, end)
-
-    def _copy(self, start: int, end: int) -> None:
-        piece = self.source[start:end]
-        self.builder.copy(start, end, text=piece.replace("\n", " ") if "\n" in piece else None)
-
-    def open(self, name: str, raw_attrs: str, start: int, end: int) -> None:
+    def open_element(
+        self, name: str, attr_list: list[tuple[str, str | None]], start: int, end: int
+    ) -> None:
         parent = self.stack[-1]
         if name in _BLOCK:
             self.flush()
@@ -233,11 +276,15 @@ class _Scanner:
             return
         if name in _VOID:
             return
-        attrs = _attributes(raw_attrs) if raw_attrs else {}
+        attrs: dict[str, str] = {}
+        for key, value in attr_list:
+            attrs.setdefault(key, value or "")
         marks = f"{attrs.get('class', '')} {attrs.get('id', '')} {attrs.get('role', '')}"
         drop = parent.drop or name in _DROP
         if name == "header" and not parent.in_article:
             drop = True
+        if name == "title" and self.title_block is None and self.title is None:
+            self.title = BlockBuilder(self.source)
         container = parent.container
         footnotes_id = parent.footnotes_id
         if name in ("ol", "ul", "section", "div", "aside", "footer") and _FOOTNOTE_CLASS.search(
@@ -287,16 +334,19 @@ class _Scanner:
         self.stack.append(context)
         self.open_names[name] += 1
         if name == "sup" and not drop:
-            self.sup_start = len(self.builder)
+            self.sup_start = (len(self.builder), self.builder.mark())
             self.sup_hash = hash_link
             if not len(self.builder):
                 self.block_context = parent
 
-    def close(self, name: str) -> None:
+    def close_element(self, name: str) -> None:
         if self.open_names[name] <= 0:
             return
         if name == "sup" and self.sup_start is not None:
             self._sup_marker()
+        if name == "title" and self.title is not None:
+            self.title_block = self.title.build("heading", container="title")
+            self.title = None
         while len(self.stack) > 1:
             context = self.stack.pop()
             self.open_names[context.name] -= 1
@@ -306,60 +356,31 @@ class _Scanner:
             self.flush()
 
     def _sup_marker(self) -> None:
-        start = self.sup_start if self.sup_start is not None else 0
+        assert self.sup_start is not None
+        start, mark = self.sup_start
         self.sup_start = None
         end = len(self.builder)
-        inner = self.builder.text()[start:end]
-        match = _SUP_LABELS.match(inner.strip())
-        if match is None or not (self.sup_hash or inner.strip().startswith("[")):
+        inner = self.builder.since(mark).strip()
+        match = _SUP_LABELS.match(inner)
+        if match is None or not (self.sup_hash or inner.startswith("[")):
             return
         self.markers.append(Marker(start, end, expand_labels(match.group(1)), "html"))
 
-    def run(self) -> list[Block]:
-        source = self.source
-        length = len(source)
-        position = 0
-        raw_end = re.compile
-        while position < length:
-            lt = source.find("<", position)
-            if lt < 0:
-                self.text(position, length)
-                break
-            self.text(position, lt)
-            if source.startswith("<!--", lt):
-                close = source.find("-->", lt + 4)
-                position = length if close < 0 else close + 3
-                continue
-            if source.startswith(("<!", "<?"), lt):
-                close = source.find(">", lt)
-                position = length if close < 0 else close + 1
-                continue
-            match = _TAG.match(source, lt)
-            if match is None:
-                self.text(lt, lt + 1)
-                position = lt + 1
-                continue
-            closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
-            position = match.end()
-            if closing:
-                self.close(name)
-                continue
-            self_closing = source[position - 2] == "/"
-            self.open(name, attrs, lt, position)
-            if name in _RAW_TEXT and not self_closing:
-                pattern = raw_end(rf"</{re.escape(name)}\s*>", re.IGNORECASE)
-                found = pattern.search(source, position)
-                body_end = found.start() if found else length
-                if not self.stack[-1].drop:
-                    self.text(position, body_end)
-                self.close(name)
-                position = found.end() if found else length
-            elif self_closing and name not in _VOID:
-                self.close(name)
-        self.flush()
+    def read(self) -> list[Block]:
+        self.feed(guard_html(self.source))
+        self.close()
         return self.blocks
+
+    def close(self) -> None:
+        super().close()
+        if self.title is not None:  # an unclosed <title>
+            self.title_block = self.title.build("heading", container="title")
+            self.title = None
+        self.flush()
+        if self.title_block is not None and self.title_block.text.strip():
+            self.blocks.insert(0, self.title_block)
 
 
 def html_blocks(source: str) -> list[Block]:
-    """Blocks of an HTML document in reading order."""
-    return _Scanner(source).run()
+    """Blocks of an HTML document in reading order; the page <title> first, if any."""
+    return _Reader(source).read()

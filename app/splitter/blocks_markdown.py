@@ -87,6 +87,8 @@ def markdown_blocks(source: str) -> list[Block]:
                 block_kind, label = "item", item_labels[-1]
             elif quote_depth:
                 block_kind = "quote"
+            if block_kind == "para" and token.content.lstrip().startswith("!["):
+                block_kind = "caption"  # an image with text in the same paragraph: its caption
             span_map = token.map or last_map
             block = _inline_block(source, token, span_map, line_starts, block_kind)
             if block is not None:

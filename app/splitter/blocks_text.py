@@ -68,7 +68,11 @@ def text_blocks(source: str) -> list[Block]:
 
 def _continues(previous: str, line: str, width: int) -> bool:
     """True when `line` continues the paragraph of `previous` (a hard wrap)."""
-    if _TERMINAL.search(previous) or _LIST_START.match(line):
+    if _LIST_START.match(line):
+        return False
+    if width and len(previous) + 1 + len(line.split(" ", 1)[0]) > width:
+        return True  # the next word would not have fitted: the wrapper broke the line here
+    if _TERMINAL.search(previous):
         return False
     first = line[0]
     if first.islower():

@@ -22,9 +22,15 @@ _DATE_ONLY = re.compile(
 )
 
 
+_CLOSING = "\"'”’»)]"
+
+
 def has_terminal(text: str) -> bool:
     """True when folded, marker-free text ends like a sentence or a clause."""
-    return bool(_TERMINAL.search(text))
+    # what _TERMINAL finds, without scanning the whole text: `$` also matches before a
+    # final newline, and a terminal mark followed only by closing marks is at the end
+    end = text[:-1] if text.endswith("\n") else text
+    return end.rstrip(_CLOSING).endswith((".", "!", "?", "…", ":", ";"))
 
 
 def word_count(text: str) -> int:
@@ -45,6 +51,7 @@ class FurnitureRules:
     ui_contains: tuple[str, ...]
     byline: re.Pattern[str]
     dateline: re.Pattern[str]
+    credit: re.Pattern[str]
     reference_headings: frozenset[str]
     note_headings: frozenset[str]
     end_headings: frozenset[str]
@@ -62,6 +69,7 @@ class FurnitureRules:
             ui_contains=tuple(raw["ui_contains"]),
             byline=re.compile(raw["byline"], re.IGNORECASE),
             dateline=re.compile(raw["dateline"], re.IGNORECASE),
+            credit=re.compile(raw["credit"], re.IGNORECASE),
             reference_headings=frozenset(raw["reference_headings"]),
             note_headings=frozenset(raw["note_headings"]),
             end_headings=frozenset(raw["end_headings"]),
@@ -100,5 +108,7 @@ class FurnitureRules:
             return True
         if _DATE_ONLY.match(text.strip()):
             return True
+        if words <= 60 and self.credit.search(text, max(0, len(text) - 120)):
+            return True  # a caption: ends with its picture credit
         separators = len(_NAV_SEPARATOR.findall(text))
         return separators >= 2 and words <= 4 * (separators + 1) and not terminal

@@ -15,6 +15,7 @@ __all__ = ["expand_labels", "find_markers"]
 _NUM = r"\d{1,3}"
 _RANGE = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?"
 _SUPER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_CANDIDATE = re.compile(f"[\\[{_SUPER_DIGITS}]")  # a block without these holds no textual marker
 _SUPER_TO_ASCII = str.maketrans(_SUPER_DIGITS + "⁻", "0123456789-")
 
 MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -41,6 +42,8 @@ _ATTACHED_ONLY = {"note"}  # letter notes must touch the word or period they fol
 
 def expand_labels(raw: str) -> tuple[str, ...]:
     """'2-3,6' -> ('2', '3', '6'); '^1' -> ('1',); ranges are capped at 50 labels."""
+    if raw.isdigit():
+        return (raw.lstrip("0") or raw,)
     labels: list[str] = []
     for part in re.split(r"\s*[,;]\s*", raw.strip()):
         bounds = re.split(r"\s*[-–—]\s*", part)
@@ -58,11 +61,14 @@ def find_markers(block: Block, *, known_labels: frozenset[str]) -> list[Marker]:
     """All markers of a block, in order: pre-found HTML ones plus textual ones."""
     text = block.text
     found: list[Marker] = list(block.markers)
-    if "[" in text or any(ch in text for ch in _SUPER_DIGITS):
+    if _CANDIDATE.search(text):
         taken = bytearray(len(text) + 1)  # 1 where a marker or code already sits
         for r_start, r_end in [(m.start, m.end) for m in block.markers] + block.no_markers:
             taken[r_start:r_end] = b"\x01" * (r_end - r_start)
+        ascii_only = text.isascii()  # a flag check: then no superscript digit is in it
         for style, pattern in MARKER_PATTERNS:
+            if ascii_only and style == "superscript":
+                continue
             for match in pattern.finditer(text):
                 start, end = match.span()
                 if any(taken[start:end]):

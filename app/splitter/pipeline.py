@@ -105,6 +105,8 @@ def cut_markers(
 ) -> str:
     """text[start:end] without the markers inside it."""
     end = len(text) if end is None else end
+    if not markers:
+        return text[start:end]
     parts: list[str] = []
     position = start
     for marker in markers:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from app.splitter.furniture import FurnitureRules
+from app.splitter.furniture import FurnitureRules, has_terminal, word_count
 from app.splitter.sources import SourceRegistry
 from app.splitter.text import Block, fold
 from app.splitter.types import Reference, Span
@@ -24,6 +24,7 @@ _LETTER_ENTRY = re.compile(r"^([a-z])[.)]\s+(\S.*)$")
 _CARET_ENTRY = re.compile(r"^\^\s*(?:(?:[a-z]\s){1,6})?(\S.*)$")
 _BACKLINK = re.compile(r"^\^\s*(?:(?:[a-z]\s){1,6})?")
 _SOURCES_LINE = re.compile(r"^(?:sources?|via)\s*:\s*(\S.*)$", re.IGNORECASE)
+_LIST_LINE_MAX_WORDS = 25  # headlines and entries of a "Related" list are shorter than prose
 _URL_ONLY = re.compile(r"^(?:\[?\d{1,3}[.)\]]:?\s+)?(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
@@ -69,6 +70,9 @@ def find_references(
     ordinal = 0
     for index, block in enumerate(blocks):
         text = texts[index]
+        if block.container == "footnotes" and block.kind == "heading":
+            roles[index] = "furniture"  # "Sources" heading inside an HTML footnotes section
+            continue
         if index < start:
             if block.kind == "footnote" or block.container == "footnotes":
                 roles[index] = "reference"
@@ -92,8 +96,13 @@ def find_references(
         parsed = _entry(block, text)
         if block.container == "footnotes" and parsed is None:
             parsed = (block.label or "", text, False)
+        if mode == "end" and (_BRACKET_ENTRY.match(text) or _URL_ONLY.match(text)):
+            mode = "run"  # a reference run after a "Related" box
+            ordinal = 0
         if parsed is not None and mode in ("run", "references", "notes"):
             entry_label, entry_text, is_note = parsed
+            if mode == "notes" and (entry_label is None or not entry_label.isdigit()):
+                is_note = True  # unnumbered "^ ..." lines under Notes are explanatory notes
             roles[index] = "reference" if not is_note else "furniture"
             if is_note:
                 continue
@@ -143,7 +152,12 @@ def _entry_follows(
     """An end-matter heading counts only when followed by entries or nothing but furniture."""
     kind = rules.heading_kind(texts[index])
     if kind == "end":
-        return True
+        # "Related" / "Read more" ends the article only when no paragraph of prose follows it
+        return not any(
+            word_count(text) > _LIST_LINE_MAX_WORDS and has_terminal(text)
+            for block, text in zip(blocks[index + 1 :], texts[index + 1 :], strict=True)
+            if block.kind != "footnote" and block.container != "footnotes"
+        )
     following = texts[index + 1 : index + 3]
     if not following:
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from importlib import resources
 
@@ -29,6 +30,8 @@ class Abbreviations:
     before_number: frozenset[str]
     months: frozenset[str]
     acronym_continuations: frozenset[str]
+    time_zones: frozenset[str]
+    sentence_openers: frozenset[str]
 
     @classmethod
     @functools.cache
@@ -42,42 +45,63 @@ class Abbreviations:
             before_number=frozenset(raw["before_number"]),
             months=frozenset(raw["months"]),
             acronym_continuations=frozenset(raw["acronym_continuations"]),
+            time_zones=frozenset(raw["time_zones"]),
+            sentence_openers=frozenset(raw["sentence_openers"]),
         )
 
 
 _LAST_TOKEN = re.compile(r"(?:^|[\s(\"“])([^\s(\"“]+)\.\s*$")
-_ACRONYM_THEN_CAP = re.compile(r"\b(?:[A-Z]\.){2,}\s+([A-Z][\w'’-]*)")
+# `\b(?:[A-Z]\.){2,}...`, written to start with a character class (the regex engine then
+# scans for it quickly): the lookbehind after the first letter is the word boundary.
+_ACRONYM_THEN_CAP = re.compile(
+    r"[A-Z](?<!\w[A-Z])\.(?:[A-Z]\.)+\s+([A-Z][\w'’-]*)(\.?)(?:\s+([A-Z]))?"
+)
+_CLOCK_THEN_CAP = re.compile(r"\b[ap]\.m\.\s+([A-Z][A-Za-z]*)(\s+time\b)?")
 _PAREN_END = re.compile(r"[.!?][\"”’']?\)\s+(?=[A-Z(\"“])")
 _ENUMERATOR = re.compile(r"(?:^|(?<=\s))(?:[•⁃‣]\s?)?(\(?(\d{1,3}|[a-z])(?:\.\)|[.)]))(?=\s)")
 _ENUMERATOR_ONLY = re.compile(r"^(?:[•⁃‣]\s?)?\(?(?:\d{1,3}|[a-zA-Z])(?:\.\)|[.)])$")
 _CLOSERS = "\"'”’»)]"
 
 
-def _mask(text: str, markers: list[Marker]) -> tuple[str, list[int], set[int]]:
-    """Text without its markers, each masked index's block index, and the cut points."""
+class _Runs:
+    """Maps an index of the masked text back to the block text (markers cut out)."""
+
+    __slots__ = ("block_starts", "masked_starts")
+
+    def __init__(self) -> None:
+        self.masked_starts: list[int] = []
+        self.block_starts: list[int] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.masked_starts)
+
+    def __getitem__(self, index: int) -> int:
+        run = bisect_right(self.masked_starts, index) - 1
+        return self.block_starts[run] + index - self.masked_starts[run]
+
+
+def _mask(text: str, markers: list[Marker]) -> tuple[str, _Runs, set[int]]:
+    """Text without its markers, the map back to block indexes, and the cut points."""
+    runs = _Runs()
     if not markers:
-        return text, [], set()
+        return text, runs, set()
     parts: list[str] = []
     cuts: set[int] = set()
     position = 0
     masked_len = 0
-    runs: list[tuple[int, int]] = []  # (masked start, block start)
     for marker in markers:
         if marker.start > position:
             parts.append(text[position : marker.start])
-            runs.append((masked_len, position))
+            runs.masked_starts.append(masked_len)
+            runs.block_starts.append(position)
             masked_len += marker.start - position
         cuts.add(masked_len)
         position = max(position, marker.end)
     if position < len(text):
         parts.append(text[position:])
-        runs.append((masked_len, position))
-        masked_len += len(text) - position
-    flat: list[int] = []
-    for index, (m_start, b_start) in enumerate(runs):
-        m_end = runs[index + 1][0] if index + 1 < len(runs) else masked_len
-        flat.extend(range(b_start, b_start + (m_end - m_start)))
-    return "".join(parts), flat, cuts
+        runs.masked_starts.append(masked_len)
+        runs.block_starts.append(position)
+    return "".join(parts), runs, cuts
 
 
 def _base_boundaries(masked: str) -> list[int]:
@@ -111,9 +135,10 @@ def _keeps_going(before: str, after: str, abbreviations: Abbreviations) -> bool:
 
 def _list_run(masked: str) -> list[tuple[int, int]]:
     """Enumerators of an inline list starting the block (1. 2. 3. / a) b) c)): (start, end)."""
-    found = list(_ENUMERATOR.finditer(masked, 0, len(masked)))
-    if not found or found[0].start() > 2:
+    first = _ENUMERATOR.search(masked, 0, 12)
+    if first is None or first.start() > 2:
         return []
+    found = list(_ENUMERATOR.finditer(masked, first.start()))
     run = [found[0]]
     for match in found[1:]:
         previous = run[-1].group(2)
@@ -148,8 +173,17 @@ def segment_block(
             bounds.discard(bound)
     # Corrections that end one.
     for match in _ACRONYM_THEN_CAP.finditer(masked):
-        if match.group(1) not in abbreviations.acronym_continuations:
+        word, stop, capital = match.groups()
+        # U.S. Army, U.S. East Coast: a name goes on; U.S. The..., U.S. Officials said: it ends
+        if word in abbreviations.acronym_continuations or (
+            capital and not stop and word not in abbreviations.sentence_openers
+        ):
+            bounds.discard(match.start(1))
+        else:
             bounds.add(match.start(1))
+    for match in _CLOCK_THEN_CAP.finditer(masked) if ".m." in masked else ():
+        if match.group(1) in abbreviations.time_zones or match.group(2):
+            bounds.discard(match.start(1))  # 8:30 a.m. Eastern time, 9 a.m. Moscow time
     for match in _PAREN_END.finditer(masked):
         bounds.add(match.end())
     for cut in cuts:
@@ -206,7 +240,7 @@ def _merge_enumerators(masked: str, spans: list[tuple[int, int]]) -> list[tuple[
 
 
 def _to_block(
-    text: str, spans: list[tuple[int, int]], index_of: list[int], markers: list[Marker]
+    text: str, spans: list[tuple[int, int]], index_of: _Runs, markers: list[Marker]
 ) -> list[tuple[int, int]]:
     """Map masked spans to block coordinates and attach the markers that close each one."""
     marker_at = {m.start: m for m in markers}

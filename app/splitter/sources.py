@@ -8,7 +8,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
+import ahocorasick
 import tldextract
 
 from app.splitter.types import Source
@@ -25,6 +27,18 @@ _DATE_TAIL = re.compile(
     r"(?:\s+\d{1,2})?,?\s*\d{4}\)?.*$|[,(]\s*\d{4}(?:-\d{2}){0,2}\)?.*$",
     re.IGNORECASE,
 )
+
+
+_ONLY_DATE = re.compile(
+    r"^\(?(?:\d{1,2}\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?"
+    r"(?:\d{1,2},?\s+)?\d{4}(?:-\d{2}){0,2}\)?$",
+    re.IGNORECASE,
+)
+
+
+def _NAME_EDGE(char: str) -> bool:  # noqa: N802 - reads like the regex class it mirrors
+    """A character that glues a name to its neighbour: a word character, / & or -."""
+    return char.isalnum() or char in "_/&-"
 
 
 def slugify(name: str) -> str:
@@ -53,6 +67,7 @@ class SourceRegistry:
     by_domain: dict[str, Source]
     prose_names: re.Pattern[str]  # names safe to look for inside running text
     name_of: dict[str, Source]  # exact alias/name (case kept) -> source
+    prose_automaton: Any  # ahocorasick.Automaton over the same names (untyped)
 
     @classmethod
     def load(cls) -> SourceRegistry:
@@ -83,7 +98,22 @@ class SourceRegistry:
         prose.sort(key=len, reverse=True)
         alternation = "|".join(re.escape(name) for name in prose)
         pattern = re.compile(rf"(?<![\w/&-])(?:{alternation})(?![\w/&-])")
-        return cls(tuple(sources), by_key, by_domain, pattern, name_of)
+        automaton = ahocorasick.Automaton()
+        for name in prose:
+            automaton.add_word(name, len(name))
+        automaton.make_automaton()
+        return cls(tuple(sources), by_key, by_domain, pattern, name_of, automaton)
+
+    def mentions(self, text: str) -> bool:
+        """True when a prose-safe publisher name stands in `text` as whole words (fast)."""
+        for end, length in self.prose_automaton.iter(text):
+            start = end + 1 - length
+            if start > 0 and _NAME_EDGE(text[start - 1]):
+                continue
+            if end + 1 < len(text) and _NAME_EDGE(text[end + 1]):
+                continue
+            return True
+        return False
 
     def named(self, name: str) -> Source | None:
         """The known source called `name` (any alias, case and a leading 'the' ignored)."""
@@ -154,7 +184,11 @@ def _name_from_entry(text: str) -> str:
     if quoted:
         # Citation style: Author (date). "Title". Publisher. Date.
         after = text[quoted[-1].end() :].strip(" .,;:")
-        text = after.split(".")[0].split(",")[0].strip() if after else ""
+        name = after.split(".")[0].split(",")[0].strip() if after else ""
+        if not name or _ONLY_DATE.match(name):
+            # Publisher, "Title", date.  /  Publisher - "Title"
+            name = text[: quoted[0].start()].strip(" .,;:-–—|").split(",")[0].strip()
+        text = name
     else:
         text = _strip_entry(text).split(",")[0].strip()
     words = text.split()

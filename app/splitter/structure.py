@@ -9,6 +9,7 @@ data/furniture.json.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from app.splitter.furniture import FurnitureRules, has_terminal, word_count
@@ -35,9 +36,9 @@ def structure(
     body = [i for i, role in enumerate(roles) if role == "body"]
     for i in body:
         if (
-            blocks[i].kind == "caption"
+            blocks[i].kind in ("caption", "code")
+            or blocks[i].container == "title"  # the HTML page <title>: a title fallback only
             or (blocks[i].kind != "heading" and rules.is_furniture(texts[i]))
-            or blocks[i].kind == "code"
         ):
             roles[i] = "furniture"
     body = [i for i in body if roles[i] == "body"]
@@ -130,6 +131,9 @@ def _title(
         for i in body:
             if blocks[i].kind == "heading" and blocks[i].level == 1 and texts[i]:
                 return texts[i], i
+        for i, block in enumerate(blocks):
+            if block.container == "title":
+                return _without_site_name(texts[i]), None
         return None, None
     if format == "markdown":
         for i in body:
@@ -142,6 +146,10 @@ def _title(
     if not body:
         return None, None
     first = body[0]
+    for i in body[:3]:  # a one-word section label ("Climate") may stand above the headline
+        first = i
+        if word_count(texts[i]) >= 2 or has_terminal(texts[i]):
+            break
     block = blocks[first]
     text = texts[first]
     if block.kind not in ("line", "para"):
@@ -152,6 +160,17 @@ def _title(
     if counts[text.casefold()] > 1 and words <= _HEADLINE_MAX_WORDS:
         return text, first
     return None, None
+
+
+_SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—:-]{1,2}\s+(?P<site>[^|–—]{1,60})$")
+
+
+def _without_site_name(title: str) -> str | None:
+    """A page <title> without its trailing site name: 'Headline | Site' -> 'Headline'."""
+    match = _SITE_SUFFIX.match(title)
+    if match and word_count(match.group("site")) <= 6 and word_count(match.group("title")) >= 2:
+        return match.group("title").strip()
+    return title or None
 
 
 def _tagline(blocks: list[Block], texts: list[str], roles: list[str], title_index: int) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "Block",
@@ -28,12 +28,15 @@ BlockKind = Literal["para", "heading", "item", "quote", "caption", "code", "foot
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"), None)
 _SURROGATES = dict.fromkeys(range(55296, 57344), "�")
 _FOLD_TABLE: dict[int, str | None] = {**_INVISIBLE, **_SURROGATES}
-_SPACE_RUN = re.compile(r"\s+")
+_ODD = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00\ud800-\udfff]")
 
 
 def fold(text: str) -> str:
     """Fold whitespace runs to one space, drop invisible characters, strip the ends."""
-    return _SPACE_RUN.sub(" ", text.translate(_FOLD_TABLE)).strip()
+    # str.isascii is a flag check: ASCII text can only hold the NUL of the odd characters
+    if "\x00" in text if text.isascii() else _ODD.search(text):
+        text = text.translate(_FOLD_TABLE)
+    return " ".join(text.split())  # str.split() splits on exactly what `\s` matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,20 +146,26 @@ class BlockBuilder:
         self._parts.append(text)
         self._len += len(text)
 
+    def mark(self) -> int:
+        """A bookmark for `since`: the number of pieces appended so far."""
+        return len(self._parts)
+
+    def since(self, mark: int) -> str:
+        """The text appended after `mark` (without joining everything before it)."""
+        return "".join(self._parts[mark:])
+
     def text(self) -> str:
         """The text accumulated so far."""
         return "".join(self._parts)
 
-    def build(self, kind: BlockKind, **extra: object) -> Block:
+    def build(self, kind: BlockKind, **extra: Any) -> Block:
         """Freeze what was accumulated into a Block."""
-        block = Block(
+        return Block(
             kind=kind,
             text="".join(self._parts),
             seg_ext=self._ext,
             seg_in=self._in,
             seg_in_end=self._in_end,
             seg_copy=self._copy,
+            **extra,
         )
-        for name, value in extra.items():
-            setattr(block, name, value)
-        return block

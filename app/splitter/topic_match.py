@@ -15,7 +15,7 @@ from typing import Any
 
 import ahocorasick
 
-from app.splitter.actor_text import fold_words
+from app.splitter.actor_text import fold_joined, fold_words
 
 __all__ = ["PatternMatcher", "inflections", "pattern_keys"]
 
@@ -92,3 +92,30 @@ class PatternMatcher:
             for topic, weight in targets:
                 totals[topic] += weight
         return totals
+
+    def scores_each(self, texts: Sequence[str]) -> list[list[float] | None]:
+        """`scores` of every text from one automaton pass; None where nothing matched."""
+        out: list[list[float] | None] = [None] * len(texts)
+        if not self._size or not any(texts):
+            return out
+        joined, starts = fold_joined(texts)
+        size = self._size
+        position = 0
+        bound = starts[1] if len(starts) > 1 else len(joined)
+        seen: set[str] = set()
+        totals: list[float] | None = None
+        for last, (key, targets) in self._automaton.iter(joined):
+            if last >= bound:  # matches come in order of their end: the next text's
+                while last >= bound:
+                    position += 1
+                    bound = starts[position + 1] if position + 1 < len(starts) else len(joined)
+                seen = set()
+                totals = None
+            if key in seen:
+                continue
+            seen.add(key)
+            if totals is None:
+                totals = out[position] = [0.0] * size
+            for topic, weight in targets:
+                totals[topic] += weight
+        return out

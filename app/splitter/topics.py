@@ -160,8 +160,21 @@ class TopicTaxonomy:
         """Topics of each sentence; a neutral sentence inherits its section heading's topics."""
         headings: dict[str, tuple[Topic, ...]] = {}
         out: list[tuple[Topic, ...]] = []
-        for position, text in enumerate(sentences):
-            topics = self.topics_of(text)
+        nothing: tuple[Topic, ...] | None = None  # the topics of a text without evidence
+        threshold = self._threshold
+        for position, scores in enumerate(self._matcher.scores_each(sentences)):
+            if scores is not None:
+                topics = tuple(
+                    [
+                        topic
+                        for topic, score in zip(self._topics, scores, strict=True)
+                        if score >= threshold
+                    ]
+                )
+            else:
+                if nothing is None:
+                    nothing = self.topics_of("")
+                topics = nothing
             section = sections[position] if position < len(sections) else None
             if not topics and section:
                 inherited = headings.get(section)

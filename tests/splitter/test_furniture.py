@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.splitter import split
 
 PAGE = """Skip to content
@@ -52,3 +54,27 @@ def test_html_drops_navigation_and_uses_h1() -> None:
     result = split(html, format="html")
     assert result.title == "Flood plan agreed"
     assert [s.text for s in result.statements] == ["The mayors signed it."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Activists outside the court in Strasbourg. Photo: AFP",
+        "A flooded street in Faenza on Wednesday. (Image: Getty)",
+        "Photo: Reuters",
+    ],
+)
+def test_a_line_ending_in_a_picture_credit_is_a_caption(line: str) -> None:
+    """Issue 3: captions are not statements, even when they read like a sentence."""
+    text = f"Headline here\n\nPrices rose on Monday.\n{line}\nMarkets fell."
+    assert [s.text for s in split(text).statements] == ["Prices rose on Monday.", "Markets fell."]
+
+
+def test_related_box_before_the_reference_run() -> None:
+    text = (
+        "Headline here\nPrices rose on Monday[1].\nRelated stories\nOther headline one\n"
+        "[1] https://www.reuters.com/x\n"
+    )
+    result = split(text)
+    assert [s.text for s in result.statements] == ["Prices rose on Monday."]
+    assert [r.source.name for r in result.references if r.source] == ["Reuters"]

@@ -7,6 +7,22 @@ import pytest
 from app.splitter import split
 
 CASES = [
+    (  # issue 3: a capitalised name goes on after U.S.
+        "Rates between Asia and the U.S. East Coast fell. Ships waited.",
+        ["Rates between Asia and the U.S. East Coast fell.", "Ships waited."],
+    ),
+    (
+        "I live in the U.S. How about you?",
+        ["I live in the U.S.", "How about you?"],
+    ),
+    (  # issue 3: a time zone after a.m./p.m.
+        "It was filed at 8:30 a.m. Eastern time, before trading. Shares fell.",
+        ["It was filed at 8:30 a.m. Eastern time, before trading.", "Shares fell."],
+    ),
+    (
+        "The vote closed at 9 p.m. Moscow time on Sunday. Results came later.",
+        ["The vote closed at 9 p.m. Moscow time on Sunday.", "Results came later."],
+    ),
     (
         "The U.S. Army said it would help. Officials agreed.",
         ["The U.S. Army said it would help.", "Officials agreed."],

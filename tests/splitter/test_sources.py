@@ -30,6 +30,9 @@ def test_registry_is_large_and_unique() -> None:
             "The Kyiv Independent",
         ),
         ("https://news.example.co.uk/a", "example.co.uk"),
+        # issue 3: the publisher before a quoted title when only a year follows it
+        ('Nature Energy, "Frequency stability in low-inertia grids", 2021.', "Nature Energy"),
+        ('Grid Weekly - "When the wind drops"', "Grid Weekly"),
     ],
 )
 def test_reference_entry_source(entry: str, name: str) -> None:
@@ -50,6 +53,7 @@ def test_reference_entry_source(entry: str, name: str) -> None:
         ("The Moscow Times reported that prices rose.", ["The Moscow Times"]),
         ("The IAEA has said prices rose.", []),
         ("Reuters is a news agency based in London.", []),
+        ("Firms must disclose it, according to a draft seen by Politico.", ["Politico"]),
     ],
 )
 def test_inline_attribution(sentence: str, names: list[str]) -> None:

@@ -1,0 +1,91 @@
+"""Running claim counts, kept in step by every write in the writer's transaction.
+
+Lists of sources, actors and topics, facets over everything and count
+estimates read these instead of counting a million link rows per request.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+__all__ = ["adjust_entity_counts", "adjust_total", "count_links", "entity_counts", "total_claims"]
+
+# link table -> (entity table, entity column, extra condition for what counts)
+_LINKS: Mapping[str, tuple[str, str, str]] = {
+    "claim_citation": ("source", "source_id", "kind IN ('cited', 'inline')"),
+    "claim_actor": ("actor", "actor_id", ""),
+    "claim_topic": ("topic", "topic_id", ""),
+}
+_COUNTED_KINDS = frozenset({"cited", "inline"})
+
+
+def _counted(link_table: str, row: Mapping[str, Any]) -> bool:
+    return link_table != "claim_citation" or row["kind"] in _COUNTED_KINDS
+
+
+def adjust_entity_counts(
+    session: Session, *, link_table: str, rows: Iterable[Mapping[str, Any]], sign: int = 1
+) -> None:
+    """Add (or with sign=-1 take away) the link rows about to be written to their entities."""
+    entity_table, column, _ = _LINKS[link_table]
+    deltas = Counter(row[column] for row in rows if _counted(link_table, row))
+    _apply(session, entity_table, {key: sign * n for key, n in deltas.items()})
+
+
+def _apply(session: Session, entity_table: str, deltas: Mapping[int, int]) -> None:
+    if deltas:
+        session.execute(
+            text(f"UPDATE {entity_table} SET claim_count = claim_count + :n WHERE id = :id"),
+            [{"id": entity_id, "n": n} for entity_id, n in deltas.items() if n],
+        )
+
+
+def count_links(session: Session, *, claim_ids: Sequence[int]) -> None:
+    """Take the links of these claims (about to be deleted) off their entities' counts."""
+    if not claim_ids:
+        return
+    for start in range(0, len(claim_ids), 500):
+        chunk = list(claim_ids[start : start + 500])
+        for link_table, (entity_table, column, condition) in _LINKS.items():
+            where = f" AND {condition}" if condition else ""
+            statement = text(
+                f"SELECT {column}, count(*) FROM {link_table} "
+                f"WHERE claim_id IN :ids{where} GROUP BY {column}"
+            ).bindparams(bindparam("ids", expanding=True))
+            deltas = {entity_id: -n for entity_id, n in session.execute(statement, {"ids": chunk})}
+            _apply(session, entity_table, deltas)
+
+
+def adjust_total(session: Session, *, delta: int) -> None:
+    """Change the running total of claims."""
+    if not delta:
+        return
+    updated = session.execute(
+        text("UPDATE counter SET value = value + :d WHERE name = 'claims'"), {"d": delta}
+    )
+    if not updated.rowcount:  # type: ignore[attr-defined]
+        # First write to an empty store: start the total from the truth.
+        session.execute(
+            text("INSERT INTO counter (name, value) SELECT 'claims', count(*) FROM claim")
+        )
+
+
+def total_claims(session: Session) -> int:
+    """How many claims are stored."""
+    value = session.execute(text("SELECT value FROM counter WHERE name = 'claims'")).scalar()
+    if value is None:
+        return int(session.execute(text("SELECT count(*) FROM claim")).scalar_one())
+    return int(value)
+
+
+def entity_counts(session: Session, *, entity_table: str, ids: Sequence[int]) -> dict[int, int]:
+    """The claim counts of these entities."""
+    statement = text(f"SELECT id, claim_count FROM {entity_table} WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    return {row[0]: int(row[1]) for row in session.execute(statement, {"ids": list(ids)})}
