@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
 PROBLEM_TYPE_BASE = "https://claimsapi.dev/problems/"
 
 log = logging.getLogger("claimsapi")
@@ -203,6 +205,31 @@ def install_error_handlers(app: FastAPI) -> None:
             # served by several routes (GET and PATCH) allows all their methods.
             headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem_response(exc.status_code, detail, headers=headers, instance=request.url.path)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError) -> Response:
+        log.warning("write conflict on %s: %s", request.url.path, exc.orig)
+        return problem_response(
+            409,
+            "The write conflicts with data stored meanwhile; retry it.",
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(request: Request, exc: DBAPIError) -> Response:
+        log.warning("database unavailable on %s: %s", request.url.path, exc.orig)
+        # Drop pooled connections: the next request connects afresh, so the
+        # service recovers by itself once the database is back (or writable).
+        engine = getattr(request.app.state, "engine", None)
+        if engine is not None:
+            engine.dispose()
+        return problem_response(
+            503,
+            "The database is unavailable; retry shortly.",
+            instance=request.url.path,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -116,19 +116,20 @@ def main() -> None:
     """Print throughput per format, then adversarial timings at growing sizes."""
     splitter = Splitter()
     print("format     MB/s   articles/s")
-    for fmt in ("text", "markdown", "html"):
-        mbs, aps = throughput(splitter, fmt)  # type: ignore[arg-type]
+    formats: tuple[Format, ...] = ("text", "markdown", "html")
+    for fmt in formats:
+        mbs, aps = throughput(splitter, fmt)
         print(f"{fmt:9} {mbs:6.2f}   {aps:8.1f}")
     print()
     sizes = (250_000, 500_000, 1_000_000)
     print("adversarial input".ljust(30) + "".join(f"{n:>12,}" for n in sizes))
     for name, make in ADVERSARIAL.items():
-        fmt: Format = "html" if "html" in name else "markdown" if "markdown" in name else "text"
+        kind: Format = "html" if "html" in name else "markdown" if "markdown" in name else "text"
         cells = []
         for n in sizes:
             text = make(n)
             start = time.process_time()
-            splitter.split(text, format=fmt)
+            splitter.split(text, format=kind)
             cells.append(f"{time.process_time() - start:11.3f}s")
         print(name.ljust(30) + "".join(cells))
 

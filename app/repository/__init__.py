@@ -32,6 +32,7 @@ from app.repository.entities import (
     upsert_topics,
 )
 from app.repository.filters import CITATION_KINDS, ENTITY_FILTERS, ClaimFilter, Order
+from app.repository.health import database_writable
 from app.repository.writes import (
     ClaimRow,
     article_source,
@@ -63,6 +64,7 @@ __all__ = [
     "claims_by_ids",
     "count_claims",
     "cursor_arity",
+    "database_writable",
     "delete_article",
     "edited_actors",
     "ensure_entities",

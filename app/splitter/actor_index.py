@@ -172,10 +172,7 @@ def build_index(
 def _case_ok(form: Form, text: str, start: int, end: int) -> bool:
     if form.exact and not text[start:end].isupper():
         return False
-    for offset in form.upper:
-        if not text[start + offset].isupper():
-            return False
-    return True
+    return all(text[start + i].isupper() for i in form.upper)
 
 
 def find_hits(index: Index, text: str, scanned: str) -> list[Hit]:

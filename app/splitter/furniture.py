@@ -10,7 +10,6 @@ from importlib import resources
 
 __all__ = ["FurnitureRules", "has_terminal", "word_count"]
 
-_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _NAV_SEPARATOR = re.compile(r"\s[|·•/»›]\s")
 _DATE_ONLY = re.compile(
     r"^(?:\w+,?\s+)?(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -27,8 +26,7 @@ _CLOSING = "\"'”’»)]"
 
 def has_terminal(text: str) -> bool:
     """True when folded, marker-free text ends like a sentence or a clause."""
-    # what _TERMINAL finds, without scanning the whole text: `$` also matches before a
-    # final newline, and a terminal mark followed only by closing marks is at the end
+    # as `re.search(r"[.!?…:;][\"'”’»)\]]*$", text)`, without scanning the whole text
     end = text[:-1] if text.endswith("\n") else text
     return end.rstrip(_CLOSING).endswith((".", "!", "?", "…", ":", ";"))
 
