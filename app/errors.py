@@ -25,6 +25,7 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "ServiceUnavailable",
+    "TooManyRequests",
     "Unauthorized",
     "UnprocessableContent",
     "UnsupportedMediaType",
@@ -88,6 +89,10 @@ class UnprocessableContent(AppError):
     status, slug = 422, "validation-error"
 
 
+class TooManyRequests(AppError):
+    status, slug = 429, "too-many-requests"
+
+
 class ServiceUnavailable(AppError):
     status, slug = 503, "service-unavailable"
 
@@ -102,6 +107,7 @@ _SLUG_BY_STATUS = {
         PayloadTooLarge,
         UnsupportedMediaType,
         UnprocessableContent,
+        TooManyRequests,
         ServiceUnavailable,
     )
 }

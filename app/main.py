@@ -18,6 +18,7 @@ from app.errors import install_error_handlers
 from app.http_cache import HttpCache
 from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule
 from app.migrate import head_revision
+from app.ratelimit import RateLimiter, parse_rate
 from app.settings import Settings, get_settings
 
 __all__ = ["create_app"]
@@ -128,4 +129,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["Link", "Location", "ETag"],
         )
     app.state.settings = settings
+    rate, period = parse_rate(settings.write_rate_limit)
+    app.state.write_limiter = RateLimiter(rate=rate, period=period)
     return app

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.ratelimit import parse_rate
+
 __all__ = ["InvalidSettingsError", "Settings", "get_settings", "load_settings"]
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -32,6 +34,13 @@ class Settings(BaseSettings):
     topics_file: Path | None = None
     topics_mode: Literal["extend", "replace"] = "extend"
     ner_model: str | None = None  # an installed spaCy model (the `ner` extra)
+    write_rate_limit: str = "600/minute"  # per client (API key, else address); 0 = none
+
+    @field_validator("write_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
 
     @field_validator("topics_file")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -13,7 +14,14 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.db import session_scope
-from app.errors import PROBLEM_JSON, PayloadTooLarge, Unauthorized, UnprocessableContent
+from app.errors import (
+    PROBLEM_JSON,
+    PayloadTooLarge,
+    TooManyRequests,
+    Unauthorized,
+    UnprocessableContent,
+)
+from app.ratelimit import RateLimiter
 from app.schemas import ArticleIn, Problem
 from app.services import SplitterCache, SplitterSetup
 from app.settings import Settings
@@ -104,15 +112,35 @@ ArticleBody = Annotated[ArticleIn, Depends(_sized_article)]
 
 
 def require_writer(
+    request: Request,
     settings: SettingsDep,
     authorization: Annotated[
         str | None,
         Header(description="`Bearer <key>`; required for writes when API keys are configured."),
     ] = None,
 ) -> None:
-    """Let the request through when writes are open or it carries a configured key."""
-    if settings.writes_open:
-        return
+    """Let a write through when it carries a configured key (or writes are open) and its
+    client is within the write rate limit."""
+    if not settings.writes_open:
+        _authenticate(settings, authorization)
+    limiter: RateLimiter = request.app.state.write_limiter
+    if limiter.enabled:
+        # The key identifies a client wherever it connects from; else its address.
+        scheme, _, key = (authorization or "").partition(" ")
+        client = (
+            "key:" + hashlib.sha256(key.strip().encode()).hexdigest()
+            if scheme.lower() == "bearer" and key.strip()
+            else "addr:" + (request.client.host if request.client else "unknown")
+        )
+        wait = limiter.acquire(client)
+        if wait:
+            raise TooManyRequests(
+                f"Write rate limit reached ({settings.write_rate_limit}); retry later.",
+                headers={"Retry-After": RateLimiter.retry_after(wait)},
+            )
+
+
+def _authenticate(settings: Settings, authorization: str | None) -> None:
     scheme, _, key = (authorization or "").partition(" ")
     presented = key.strip().encode()
     # Compare against every key, always, so timing reveals neither which nor how much matched.
@@ -155,10 +183,15 @@ def next_link(request: Request, cursor: str | None) -> dict[str, str]:
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for the error statuses a route can answer."""
+    """OpenAPI `responses` entries for the error statuses a route can answer.
+
+    Every route may meet an unavailable database (503); every authenticated
+    write may be rate limited (429).
+    """
+    every = {*statuses, 503} | ({429} if 401 in statuses else set())
     return {
         status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _WHY[status]}
-        for status in statuses
+        for status in sorted(every)
     }
 
 
@@ -170,5 +203,6 @@ _WHY = {
     413: "The body is larger than the configured limit.",
     415: "The body is not JSON.",
     422: "The request is well-formed but invalid.",
+    429: "Too many writes from this client; see Retry-After.",
     503: "The database is unavailable.",
 }

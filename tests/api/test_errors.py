@@ -180,3 +180,65 @@ class TestAuth:
         assert secured.post("/v1/split", json=article_body("grain.txt")).status_code == 200
         for path in ("/v1/claims", "/v1/articles", "/v1/sources", "/v1/actors", "/v1/topics"):
             assert secured.get(path).status_code == 200, path
+
+
+class TestWriteRateLimit:
+    """Each client gets a bucket of writes; past it, 429 with Retry-After, reads unaffected."""
+
+    def test_writes_past_the_limit_are_429(self, make_client: object) -> None:
+        client: TestClient = make_client(write_rate_limit="3/minute")  # type: ignore[operator]
+        statuses = [
+            client.post("/v1/articles", json={"text": f"Claim number {n} was made."}).status_code
+            for n in range(4)
+        ]
+        assert statuses == [201, 201, 201, 429]
+        refused = client.post("/v1/articles", json={"text": "One more claim was made."})
+        problem = assert_problem(refused, 429)
+        assert "rate limit" in problem["detail"]
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert client.get("/v1/claims").status_code == 200
+        assert client.post("/v1/split", json={"text": "Split stays open."}).status_code == 200
+
+    def test_each_key_has_its_own_bucket(self, make_client: object) -> None:
+        client: TestClient = make_client(  # type: ignore[operator]
+            write_rate_limit="1/hour", api_keys="key-one-123,key-two-456"
+        )
+        for key in ("key-one-123", "key-two-456"):
+            auth = {"Authorization": f"Bearer {key}"}
+            body = {"text": f"A claim written with {key}."}
+            assert client.post("/v1/articles", json=body, headers=auth).status_code == 201
+        again = {"Authorization": "Bearer key-one-123"}
+        body = {"text": "A second claim with the first key."}
+        assert_problem(client.post("/v1/articles", json=body, headers=again), 429)
+
+    def test_no_limit_when_disabled(self, make_client: object) -> None:
+        client: TestClient = make_client(write_rate_limit="0")  # type: ignore[operator]
+        for n in range(5):
+            assert client.post("/v1/articles", json={"text": f"Claim {n} made."}).status_code == 201
+
+
+def test_an_invalid_rate_limit_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.settings import InvalidSettingsError, load_settings
+
+    monkeypatch.setenv("CLAIMS_WRITE_RATE_LIMIT", "lots/fortnight")
+    with pytest.raises(InvalidSettingsError, match="CLAIMS_WRITE_RATE_LIMIT"):
+        load_settings()
+
+
+def test_api_keys_never_reach_the_logs(
+    make_client: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    secret = "very-secret-key-0987654321"
+    client: TestClient = make_client(api_keys=secret)  # type: ignore[operator]
+    with caplog.at_level(logging.DEBUG):
+        auth = {"Authorization": f"Bearer {secret}"}
+        client.post("/v1/articles", json={"text": "Claim A was made."}, headers=auth)
+        client.post(
+            "/v1/articles", json={"text": "Claim B."}, headers={"Authorization": "Bearer x"}
+        )
+        client.post("/v1/articles", json=[], headers=auth)
+    assert caplog.records
+    assert all(secret not in record.getMessage() for record in caplog.records)
+    assert secret not in caplog.text

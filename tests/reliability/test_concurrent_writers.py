@@ -38,7 +38,7 @@ def test_concurrent_ingestion_stores_every_distinct_article_once(
         [random.Random(client).randrange(DISTINCT) for _ in range(PER_CLIENT)]
         for client in range(CLIENTS)
     ]
-    with running_service(database_url) as (base, _):
+    with running_service(database_url, CLAIMS_WRITE_RATE_LIMIT="0") as (base, _):
 
         def ingest(plan: list[int]) -> list[tuple[int, int, int | None]]:
             results = []
