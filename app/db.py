@@ -66,17 +66,23 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_db_engine(url: str, *, pool_size: int = 10) -> Engine:
+# As many SQLite connections as the server has request threads (AnyIO's default
+# is 40), kept open: a connection opened per request starts with a cold cache.
+SQLITE_POOL_SIZE = 40
+
+
+def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
     """Create an engine with this service's per-backend settings."""
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        size = pool_size or SQLITE_POOL_SIZE
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            pool_size=pool_size,
-            max_overflow=pool_size,
+            pool_size=size,
+            max_overflow=size,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -87,10 +93,11 @@ def create_db_engine(url: str, *, pool_size: int = 10) -> Engine:
 
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    size = pool_size or 10
     return create_engine(
         url,
-        pool_size=pool_size,
-        max_overflow=pool_size,
+        pool_size=size,
+        max_overflow=2 * size,
         pool_pre_ping=True,
         connect_args={"connect_timeout": 5},
     )

@@ -410,7 +410,7 @@ class Facets(_Model):
     )
     truncated: bool = _field(
         "True when the matching set was too large to count whole and the counts cover "
-        "its first 200,000 claims.",
+        "its first 50,000 claims.",
         False,
     )
 

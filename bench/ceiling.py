@@ -40,11 +40,20 @@ from app.services.claims import FACET_SCAN_LIMIT
 
 __all__ = ["FACET_SQL", "app", "literal_sql", "positional_sql"]
 
+
 # The hydration queries the service runs, as SQL text.
-_HYDRATE: dict[str, str] = {}
-for _name in ("_CLAIMS", "_CITATIONS", "_ACTORS", "_TOPICS"):
-    _clause = getattr(claim_reads, _name)
-    _HYDRATE[_name] = getattr(_clause, "element", _clause).text
+def _template(statement: Any) -> str:
+    """A hydration statement as SQL text with `{ids}` where the id list goes."""
+    if isinstance(statement, str):
+        return statement
+    # A SQLAlchemy text() (or its .columns()) with an expanding `:ids`.
+    return str(getattr(statement, "element", statement).text).replace(":ids", "({ids})")
+
+
+_HYDRATE = {
+    name: _template(getattr(claim_reads, name))
+    for name in ("_CLAIMS", "_CITATIONS", "_ACTORS", "_TOPICS")
+}
 # What app/repository/claims.py::facet_counts runs per facet, around the matching claims.
 FACET_SQL = (
     "SELECT e.slug, e.name, count(*) AS claim_count FROM ({matching}) AS m "
@@ -135,7 +144,7 @@ def _get_state() -> _State:
 
 
 def _placeholders(sql: str, count: int) -> str:
-    return sql.replace(":ids", "(" + ", ".join("?" * count) + ")")
+    return sql.replace("{ids}", ", ".join("?" * count))
 
 
 def _mark(snippet: str | None) -> str | None:

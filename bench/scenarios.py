@@ -80,16 +80,22 @@ def pick_values(engine: Engine) -> Picks:
     )
 
 
-def deep_cursor(port: int, path: str, pages: int) -> tuple[str, int]:
-    """Follow next_cursor `pages` times from path on the service: (cursor, its sort key)."""
+def deep_cursor(port: int, path: str, pages: int) -> tuple[str, int] | None:
+    """Follow next_cursor up to `pages` times from path on the service: (cursor, its sort key).
+
+    Stops early on a short chain (a small database); None when there is no second page.
+    """
     cursor = ""
     for _ in range(pages):
         status, body = get(port, path + (f"&cursor={cursor}" if cursor else ""))
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}: {body[:200]!r}")
-        cursor = orjson.loads(body)["next_cursor"]
-        if not cursor:
-            raise RuntimeError(f"{path} has fewer than {pages} pages")
+        following = orjson.loads(body)["next_cursor"]
+        if not following:
+            break
+        cursor = following
+    if not cursor:
+        return None
     raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
     _version, _query, key = orjson.loads(raw)
     return cursor, int(key[-1])

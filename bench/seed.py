@@ -296,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     copy_time = time.perf_counter() - copy_started
     if copied:
         print(
-            f"phase 2, SQL-level copies of phase 1's rows under new ids (FTS by trigger): "
+            "phase 2, SQL-level copies of phase 1's rows under new ids (search index "
+            f"{'by trigger' if is_sqlite(engine) else 'by its GIN index'}): "
             f"{copied:,} articles in {copy_time:.1f} s ({copied / copy_time:,.0f} articles/s)"
         )
     analyze_started = time.perf_counter()

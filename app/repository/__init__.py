@@ -17,7 +17,9 @@ from app.repository.claims import (
     claims_by_ids,
     count_claims,
     facet_counts,
+    is_unfiltered,
     list_claim_keys,
+    matching_more_than,
     resolve_query,
 )
 from app.repository.entities import (
@@ -71,8 +73,10 @@ __all__ = [
     "entity_by_slug",
     "facet_counts",
     "insert_article",
+    "is_unfiltered",
     "list_claim_keys",
     "list_entities",
+    "matching_more_than",
     "references_of",
     "resolve_query",
     "rewrite_article",

@@ -6,11 +6,11 @@ import html
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.repository import counters
@@ -33,32 +33,53 @@ __all__ = [
     "claims_by_ids",
     "count_claims",
     "facet_counts",
+    "is_unfiltered",
     "list_claim_keys",
+    "matching_more_than",
     "resolve_query",
 ]
 
+# Page hydration runs on the driver's own cursor: these four statements are the
+# hot path of every list, and SQLAlchemy's per-execution work (compiling the IN
+# lists, building Row objects) cost more than the queries themselves.
 _CLAIMS = (
-    text(
-        "SELECT c.id, c.article_id, c.position, c.text, c.section, c.span_start, c.span_end, "
-        "c.span_utf16_start, c.span_utf16_end, c.splitter_version, "
-        "a.title, a.url, a.published_at "
-        "FROM claim c JOIN article a ON a.id = c.article_id WHERE c.id IN :ids"
-    )
-    .bindparams(bindparam("ids", expanding=True))
-    .columns(published_at=DateTime(timezone=True))
+    "SELECT c.id, c.article_id, c.position, c.text, c.section, c.span_start, c.span_end, "
+    "c.span_utf16_start, c.span_utf16_end, c.splitter_version, a.title, a.url, a.published_at "
+    "FROM claim c JOIN article a ON a.id = c.article_id WHERE c.id IN ({ids})"
 )
-_CITATIONS = text(
+_CITATIONS = (
     "SELECT l.claim_id, s.slug, s.name, l.label, l.kind FROM claim_citation l "
-    "JOIN source s ON s.id = l.source_id WHERE l.claim_id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_ACTORS = text(
+    "JOIN source s ON s.id = l.source_id WHERE l.claim_id IN ({ids})"
+)
+_ACTORS = (
     "SELECT l.claim_id, a.slug, a.name, a.type FROM claim_actor l "
-    "JOIN actor a ON a.id = l.actor_id WHERE l.claim_id IN :ids ORDER BY a.slug"
-).bindparams(bindparam("ids", expanding=True))
-_TOPICS = text(
+    "JOIN actor a ON a.id = l.actor_id WHERE l.claim_id IN ({ids}) ORDER BY a.slug"
+)
+_TOPICS = (
     "SELECT l.claim_id, t.slug, t.name FROM claim_topic l "
-    "JOIN topic t ON t.id = l.topic_id WHERE l.claim_id IN :ids ORDER BY t.slug"
-).bindparams(bindparam("ids", expanding=True))
+    "JOIN topic t ON t.id = l.topic_id WHERE l.claim_id IN ({ids}) ORDER BY t.slug"
+)
+
+
+def _rows_for_ids(session: Session, sql: str, ids: list[int]) -> list[tuple[Any, ...]]:
+    """Run `sql` with `{ids}` bound to the id list, on the session's own DBAPI connection."""
+    connection = session.connection()
+    marker = "?" if connection.dialect.name == "sqlite" else "%s"
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql.format(ids=",".join([marker] * len(ids))), ids)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _utc(value: datetime | str | None) -> datetime | None:
+    # SQLite hands back its stored text; every stored time is UTC.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +127,12 @@ def list_claim_keys(
     """The next `limit` matching claims in the query's order."""
     built = build_claim_sql(query, dialect=_dialect(session), after=after, limit=limit)
     rows = session.execute(built.clause(), built.params)
+    ranked = query.order != "reading"
     return [
         ClaimRowKey(
             key=row.key,
             id=row.id,
-            ord=getattr(row, "ord", None),
+            ord=row.ord if ranked else None,
             snippet=_mark(row.snippet) if query.search else None,
         )
         for row in rows
@@ -123,6 +145,11 @@ def _mark(snippet: str | None) -> str | None:
         return None
     escaped = html.escape(snippet, quote=False)
     return escaped.replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>")
+
+
+def is_unfiltered(query: ClaimQuery) -> bool:
+    """True when the query matches every claim."""
+    return _plain(query) and not query.entities
 
 
 def _plain(query: ClaimQuery) -> bool:
@@ -153,7 +180,7 @@ def _counter_estimate(session: Session, query: ClaimQuery) -> int | None:
 
 def count_claims(session: Session, *, query: ClaimQuery, estimated: bool) -> int:
     """How many claims match: exactly, or estimated from counters or the planner."""
-    if _plain(query) and not query.entities:
+    if is_unfiltered(query):
         return counters.total_claims(session)
     if estimated and (guess := _counter_estimate(session, query)) is not None:
         return guess
@@ -169,14 +196,15 @@ def count_claims(session: Session, *, query: ClaimQuery, estimated: bool) -> int
 
 def facet_counts(
     session: Session, *, query: ClaimQuery, facet: str, limit: int, scan_limit: int
-) -> tuple[list[dict[str, Any]], bool]:
-    """The top values of one facet over the matching claims, and whether the scan was cut.
+) -> list[dict[str, Any]]:
+    """The top values of one facet over (at most the first `scan_limit` of) the matching claims.
 
-    At most `scan_limit` matching claims are counted, so a facet over a huge set
-    answers in bounded time and says it was truncated rather than timing out.
+    Over everything the write-kept counters answer exactly; otherwise the scan is
+    bounded so a facet over a huge set answers in bounded time (see
+    `matching_more_than` to tell whether it was cut short).
     """
     spec = next(spec for spec in ENTITY_FILTERS if spec.param == facet)
-    if _plain(query) and not query.entities:
+    if is_unfiltered(query):
         # Over everything, the counters kept by writes are the answer.
         rows = session.execute(
             text(
@@ -185,27 +213,34 @@ def facet_counts(
             ),
             {"limit": limit},
         )
-        return [dict(row._mapping) for row in rows], False
-    dialect = _dialect(session)
-    matching = build_claim_sql(query, dialect=dialect, limit=scan_limit + 1)
+        return [dict(row._mapping) for row in rows]
+    matching = build_claim_sql(query, dialect=_dialect(session), limit=scan_limit)
     params = dict(matching.params)
-    total = int(
-        session.execute(matching.clause("SELECT count(*) FROM ({}) AS m"), params).scalar_one()
-    )
     kind_condition = ""
     if spec.by_kind:
         kind_condition = " AND l.kind IN :facet_kinds"
         params["facet_kinds"] = list(query.kinds)
+    # Count per entity id over the link table alone; names only for the top few.
     statement = matching.clause(
-        "SELECT e.slug, e.name, count(*) AS claim_count FROM ({}) AS m "
+        "SELECT e.slug, e.name, t.n AS claim_count FROM ("
+        f"SELECT l.{spec.link_column} AS entity_id, count(*) AS n FROM ({{}}) AS m "
         f"JOIN {spec.link_table} l ON l.claim_id = m.id{kind_condition} "
-        f"JOIN {spec.entity_table} e ON e.id = l.{spec.link_column} "
-        "GROUP BY e.slug, e.name ORDER BY claim_count DESC, e.slug LIMIT :facet_limit",
+        f"GROUP BY l.{spec.link_column} ORDER BY n DESC, l.{spec.link_column} "
+        "LIMIT :facet_limit) AS t "
+        f"JOIN {spec.entity_table} e ON e.id = t.entity_id ORDER BY t.n DESC, e.slug",
         expanding=["facet_kinds"] if spec.by_kind else [],
     )
     params["facet_limit"] = limit
-    values = [dict(row._mapping) for row in session.execute(statement, params)]
-    return values, total > scan_limit
+    return [dict(row._mapping) for row in session.execute(statement, params)]
+
+
+def matching_more_than(session: Session, *, query: ClaimQuery, count: int) -> bool:
+    """True when more than `count` claims match (reads at most count + 1 keys)."""
+    probe = build_claim_sql(query, dialect=_dialect(session), limit=count + 1)
+    counted = session.execute(
+        probe.clause("SELECT count(*) FROM ({}) AS m"), probe.params
+    ).scalar_one()
+    return int(counted) > count
 
 
 def _label_order(citation: dict[str, Any]) -> tuple[int, int, str]:
@@ -222,46 +257,48 @@ def claims_by_ids(
     """The claims with these ids as response dicts, in the order of `ids`."""
     if not ids:
         return []
-    params = {"ids": list(ids)}
+    wanted = list(ids)
     sources: dict[int, list[dict[str, Any]]] = defaultdict(list)
     context: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for claim_id, slug, name, label, kind in session.execute(_CITATIONS, params):
+    for claim_id, slug, name, label, kind in _rows_for_ids(session, _CITATIONS, wanted):
         target = context if kind == "context" else sources
         target[claim_id].append({"slug": slug, "name": name, "label": label, "kind": kind})
     for cited in (*sources.values(), *context.values()):
         cited.sort(key=_label_order)
     actors: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for claim_id, slug, name, actor_type in session.execute(_ACTORS, params):
+    for claim_id, slug, name, actor_type in _rows_for_ids(session, _ACTORS, wanted):
         actors[claim_id].append({"slug": slug, "name": name, "type": actor_type})
     topics: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for claim_id, slug, name in session.execute(_TOPICS, params):
+    for claim_id, slug, name in _rows_for_ids(session, _TOPICS, wanted):
         topics[claim_id].append({"slug": slug, "name": name})
     by_id: dict[int, dict[str, Any]] = {}
-    for row in session.execute(_CLAIMS, params):
-        published = row.published_at
-        if published is not None and published.tzinfo is None:
-            published = published.replace(tzinfo=UTC)
+    published_by_article: dict[int, datetime | None] = {}
+    for row in _rows_for_ids(session, _CLAIMS, wanted):
+        claim_id, article_id, position, claim_text, section, start, end = row[:7]
+        start16, end16, version, title, url, published = row[7:]
+        if article_id not in published_by_article:
+            published_by_article[article_id] = _utc(published)
         claim = {
-            "id": row.id,
-            "article_id": row.article_id,
+            "id": claim_id,
+            "article_id": article_id,
             "article": {
-                "id": row.article_id,
-                "title": row.title,
-                "url": row.url,
-                "published_at": published,
+                "id": article_id,
+                "title": title,
+                "url": url,
+                "published_at": published_by_article[article_id],
             },
-            "position": row.position,
-            "text": row.text,
-            "section": row.section,
-            "span": {"start": row.span_start, "end": row.span_end},
-            "span_utf16": {"start": row.span_utf16_start, "end": row.span_utf16_end},
-            "sources": sources.get(row.id, []),
-            "context_sources": context.get(row.id, []),
-            "actors": actors.get(row.id, []),
-            "topics": topics.get(row.id, []),
-            "splitter_version": row.splitter_version,
+            "position": position,
+            "text": claim_text,
+            "section": section,
+            "span": {"start": start, "end": end},
+            "span_utf16": {"start": start16, "end": end16},
+            "sources": sources.get(claim_id, []),
+            "context_sources": context.get(claim_id, []),
+            "actors": actors.get(claim_id, []),
+            "topics": topics.get(claim_id, []),
+            "splitter_version": version,
         }
         if snippets is not None:
-            claim["snippet"] = snippets.get(row.id)
-        by_id[row.id] = claim
+            claim["snippet"] = snippets.get(claim_id)
+        by_id[claim_id] = claim
     return [by_id[claim_id] for claim_id in ids if claim_id in by_id]

@@ -99,13 +99,20 @@ def _like_escape(value: str) -> str:
 
 def _resolve_one(session: Session, spec: EntityFilter, value: str) -> list[int]:
     key = value.strip().lower()
+    # The slug first: its unique index answers the usual case without a scan.
     found = [
         row[0]
         for row in session.execute(
-            text(f"SELECT id FROM {spec.entity_table} WHERE slug = :key OR lower(name) = :key"),
-            {"key": key},
+            text(f"SELECT id FROM {spec.entity_table} WHERE slug = :key"), {"key": key}
         )
     ]
+    if not found:
+        found = [
+            row[0]
+            for row in session.execute(
+                text(f"SELECT id FROM {spec.entity_table} WHERE lower(name) = :key"), {"key": key}
+            )
+        ]
     if not found and key and spec.has_aliases:
         # Aliases are a JSON array of strings; an exact, case-insensitive element
         # match is a LIKE on its encoded form.

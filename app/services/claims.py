@@ -18,7 +18,7 @@ __all__ = ["CountMode", "claim_jsonld", "claim_page", "facets", "stream_claims"]
 
 CountMode = Literal["exact", "estimated", "none"]
 EXPORT_BATCH = 500
-FACET_SCAN_LIMIT = 200_000
+FACET_SCAN_LIMIT = 50_000
 _SCHEMA_TYPES = {
     "person": "Person",
     "country": "Country",
@@ -118,14 +118,15 @@ def facets(
 ) -> dict[str, Any]:
     """Top values with counts of each named facet over the matching claims."""
     query = repository.resolve_query(session, filters=filters)
-    result: dict[str, Any] = {}
-    truncated = False
-    for name in dict.fromkeys(names):
-        values, cut = repository.facet_counts(
+    result = {
+        name: repository.facet_counts(
             session, query=query, facet=name, limit=limit, scan_limit=FACET_SCAN_LIMIT
         )
-        result[name] = values
-        truncated |= cut
+        for name in dict.fromkeys(names)
+    }
+    truncated = not repository.is_unfiltered(query) and repository.matching_more_than(
+        session, query=query, count=FACET_SCAN_LIMIT
+    )
     return {"facets": result, "truncated": truncated}
 
 
