@@ -66,9 +66,9 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-# As many SQLite connections as the server has request threads (AnyIO's default
-# is 40), kept open: a connection opened per request starts with a cold cache.
-SQLITE_POOL_SIZE = 40
+# Connections kept open (a connection opened per request starts with a cold
+# cache); the service sizes its pool to its request threads.
+DEFAULT_POOL_SIZE = 10
 
 
 def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
@@ -77,7 +77,7 @@ def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        size = pool_size or SQLITE_POOL_SIZE
+        size = pool_size or DEFAULT_POOL_SIZE
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
@@ -93,7 +93,7 @@ def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
 
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    size = pool_size or 10
+    size = pool_size or DEFAULT_POOL_SIZE
     return create_engine(
         url,
         pool_size=size,

@@ -196,6 +196,11 @@ def _score_case(
 ) -> None:
     expected = list(expect.get("statements", []))
     returned = list(result.statements)
+    # A case that annotates no actor (or no topic) at all says nothing about them.
+    tagged = (
+        any(item.get("actors") or item.get("actors_optional") for item in expected),
+        any(item.get("topics") or item.get("topics_optional") for item in expected),
+    )
     report.expected += len(expected)
     report.returned += len(returned)
     report.titles += 1
@@ -238,7 +243,15 @@ def _score_case(
                     f"{case_id} section of {text[:60]!r}: expected {want_section!r}, "
                     f"got {statement.section!r}"
                 )
-        _score_tags(report, case_id, text, item, statement.actors, statement.topics, actor_canon)
+        _score_tags(
+            report,
+            case_id,
+            text,
+            item,
+            statement.actors if tagged[0] else None,
+            statement.topics if tagged[1] else None,
+            actor_canon,
+        )
     for index, statement in enumerate(returned):
         if index not in matched_returned:
             report.misses.append(f"{case_id} extra: {statement.text!r}")
@@ -280,8 +293,22 @@ def _score_tags(
     case_id: str,
     text: str,
     item: Mapping[str, Any],
+    actors: Iterable[Any] | None,
+    topics: Iterable[Any] | None,
+    actor_canon: _Canon,
+) -> None:
+    if actors is not None:
+        _score_actors(report, case_id, text, item, actors, actor_canon)
+    if topics is not None:
+        _score_topics(report, case_id, text, item, topics)
+
+
+def _score_actors(
+    report: EvalReport,
+    case_id: str,
+    text: str,
+    item: Mapping[str, Any],
     actors: Iterable[Any],
-    topics: Iterable[Any],
     actor_canon: _Canon,
 ) -> None:
     required = {actor_canon(a) for a in item.get("actors", [])}
@@ -297,6 +324,11 @@ def _score_tags(
         report.misses.append(
             f"{case_id} actors extra {sorted(got - required - optional)} in {text[:50]!r}"
         )
+
+
+def _score_topics(
+    report: EvalReport, case_id: str, text: str, item: Mapping[str, Any], topics: Iterable[Any]
+) -> None:
     want_topics = set(item.get("topics", []))
     optional_topics = set(item.get("topics_optional", []))
     got_topics = {t.slug for t in topics}
@@ -325,6 +357,11 @@ def _score_golden(report: EvalReport, data: Any, splitter: Splitter) -> None:
             report.golden_passed += 1
         else:
             report.misses.append(f"golden {number}: expected {want}, got {got}")
+
+
+def _figure(part: int, whole: int) -> str:
+    # Nothing annotated is no evidence either way: say so rather than print 1.000.
+    return f"{_ratio(part, whole):.3f}  ({part}/{whole})" if whole else "n/a  (not annotated)"
 
 
 def format_report(report: EvalReport) -> str:
@@ -356,22 +393,10 @@ def format_report(report: EvalReport) -> str:
             f"({report.references_matched}/{report.references_returned}"
             f"/{report.references_expected})",
         ),
-        (
-            "actor recall",
-            f"{report.actor_recall:.3f}  ({report.actors_found}/{report.actors_required})",
-        ),
-        (
-            "actor precision",
-            f"{report.actor_precision:.3f}  ({report.actors_acceptable}/{report.actors_returned})",
-        ),
-        (
-            "topic recall",
-            f"{report.topic_recall:.3f}  ({report.topics_found}/{report.topics_required})",
-        ),
-        (
-            "topic precision",
-            f"{report.topic_precision:.3f}  ({report.topics_acceptable}/{report.topics_returned})",
-        ),
+        ("actor recall", _figure(report.actors_found, report.actors_required)),
+        ("actor precision", _figure(report.actors_acceptable, report.actors_returned)),
+        ("topic recall", _figure(report.topics_found, report.topics_required)),
+        ("topic precision", _figure(report.topics_acceptable, report.topics_returned)),
         ("not-statement leaks", f"{report.leaks}"),
     ]
     if report.golden_total:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
@@ -13,7 +14,7 @@ from fastapi.routing import APIRoute
 
 from app import __version__, services
 from app.api import articles, changes, claims, entities, health, split
-from app.db import create_db_engine, session_scope
+from app.db import create_db_engine, is_sqlite, session_scope
 from app.errors import install_error_handlers
 from app.http_cache import HttpCache
 from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule
@@ -24,6 +25,9 @@ from app.settings import Settings, get_settings
 __all__ = ["create_app"]
 
 log = logging.getLogger("claimsapi")
+
+SQLITE_THREADS = 4
+POSTGRES_THREADS = 16
 
 DESCRIPTION = """\
 Turns news articles into source-attributed claims.
@@ -58,7 +62,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_db_engine(settings.database_url)
+        # Sync routes run in AnyIO's thread pool. SQLite's work is CPU in this
+        # process, where more threads only contend for the GIL (measured: 1M claims,
+        # 32 connections, 2 cores: 16 threads 125 req/s, 4 threads 175); PostgreSQL's
+        # is mostly waiting on the network, where threads overlap the waits.
+        threads = SQLITE_THREADS if is_sqlite(settings.database_url) else POSTGRES_THREADS
+        to_thread.current_default_thread_limiter().total_tokens = threads
+        engine = create_db_engine(settings.database_url, pool_size=threads)
         setup = services.splitter_for(settings)
         app.state.settings = settings
         app.state.engine = engine

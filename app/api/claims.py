@@ -123,7 +123,7 @@ def _claim_filter(
 def _filters_dependency(*extra: str) -> Any:
     allowed = _FILTER_PARAMS | set(extra)
 
-    def claim_filter(
+    async def claim_filter(
         request: Request,
         source: Annotated[list[str], Query(description=f"Cited source. {_REPEATABLE}")] = [],  # noqa: B006
         actor: Annotated[list[str], Query(description=f"Actor. {_REPEATABLE}")] = [],  # noqa: B006

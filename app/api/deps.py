@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 import orjson
@@ -61,18 +61,23 @@ def render(
     return JSONResponse(content, status_code=status_code, headers=headers)
 
 
-def _engine(request: Request) -> Engine:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def`
+# dependency in the thread pool, and each such hop costs more than the work.
+
+
+async def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def _read_session(request: Request) -> Iterator[Session]:
-    with session_scope(_engine(request)) as session:
+async def _read_session(request: Request) -> AsyncIterator[Session]:
+    # Opening a session does no I/O; the route's own thread runs its queries.
+    with session_scope(request.app.state.engine) as session:
         yield session
 
 
 def _write_session(request: Request) -> Iterator[Session]:
-    with session_scope(_engine(request), write=True) as session:
+    with session_scope(request.app.state.engine, write=True) as session:
         yield session
 
 
@@ -84,7 +89,7 @@ SessionDep = Annotated[Session, Depends(_read_session, scope="function")]
 WriteSessionDep = Annotated[Session, Depends(_write_session, scope="function")]
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -92,14 +97,14 @@ def _settings(request: Request) -> Settings:
 def _splitter(request: Request) -> SplitterSetup:
     # Checked on a connection of its own, before any write transaction begins.
     cache: SplitterCache = request.app.state.splitters
-    return cache.current(_engine(request))
+    return cache.current(request.app.state.engine)
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 SplitterDep = Annotated[SplitterSetup, Depends(_splitter)]
 
 
-def _sized_article(body: ArticleIn, settings: SettingsDep) -> ArticleIn:
+async def _sized_article(body: ArticleIn, settings: SettingsDep) -> ArticleIn:
     size = len(body.text.encode("utf-8", "surrogatepass"))
     if size > settings.max_article_bytes:
         raise PayloadTooLarge(
