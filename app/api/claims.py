@@ -13,7 +13,15 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response, StreamingResponse
 
 from app import repository, services
-from app.api.deps import Cursor, Limit, SessionDep, next_link, problems, render
+from app.api.deps import (
+    Cursor,
+    Limit,
+    SessionDep,
+    next_link,
+    problems,
+    reject_unknown_params,
+    render,
+)
 from app.errors import NotFound, UnprocessableContent
 from app.models import MAX_ARTICLE_ID
 from app.schemas import Claim, ClaimPage, Facets
@@ -88,15 +96,7 @@ def _claim_filter(
     q: str | None,
     sort: Sort | None,
 ) -> repository.ClaimFilter:
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise UnprocessableContent(
-            f"Unknown query parameter(s): {', '.join(unknown)}.",
-            errors=[
-                {"loc": ["query", name], "type": "unknown_parameter", "msg": "Unknown parameter"}
-                for name in unknown
-            ],
-        )
+    reject_unknown_params(request, allowed=set(allowed))
     search = (q or "").strip() or None
     order = _SORTS[sort] if sort else ("relevance" if search else "reading")
     if order == "relevance" and not search:
