@@ -49,6 +49,8 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling is replaced by explicit BEGINs.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers run while one writer commits; NORMAL is durable across
     # application crashes in WAL mode, and only a power loss can drop the last commit.
@@ -85,12 +87,6 @@ def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
             max_overflow=size,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-
-        # pysqlite's own transaction handling is replaced by explicit BEGINs.
-        @event.listens_for(engine, "connect")
-        def _no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     size = pool_size or DEFAULT_POOL_SIZE

@@ -6,6 +6,7 @@ CLAIMS_TEST_DATABASE_URL names (CI runs the `db` tests again on PostgreSQL).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,13 +84,9 @@ def empty_database(engine: Engine) -> None:
         services.sync_registries(session, actors=setup.actors, topics=setup.topics)
 
 
-_SETUP: list[SplitterSetup] = []
-
-
+@functools.cache
 def _splitter_setup() -> SplitterSetup:
-    if not _SETUP:
-        _SETUP.append(splitter_for(Settings()))
-    return _SETUP[0]
+    return splitter_for(Settings())
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-__all__ = ["adjust_entity_counts", "adjust_total", "count_links", "entity_counts", "total_claims"]
+__all__ = ["adjust_entity_counts", "adjust_total", "entity_counts", "total_claims", "uncount_links"]
 
 # link table -> (entity table, entity column, extra condition for what counts)
 _LINKS: Mapping[str, tuple[str, str, str]] = {
@@ -45,7 +45,7 @@ def _apply(session: Session, entity_table: str, deltas: Mapping[int, int]) -> No
         )
 
 
-def count_links(session: Session, *, claim_ids: Sequence[int]) -> None:
+def uncount_links(session: Session, *, claim_ids: Sequence[int]) -> None:
     """Take the links of these claims (about to be deleted) off their entities' counts."""
     if not claim_ids:
         return

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Source, Topic
+from app.repository.filters import like_escape
 
 __all__ = [
     "ENTITIES",
@@ -52,10 +53,6 @@ ENTITIES: Mapping[str, EntityKind] = {
 _JSON_COLUMNS = {"aliases": JSON(), "domains": JSON()}
 
 
-def _like_prefix(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def list_entities(
     session: Session,
     *,
@@ -78,8 +75,8 @@ def list_entities(
             "(lower(e.name) LIKE :prefix ESCAPE '\\' "
             "OR lower(CAST(e.aliases AS TEXT)) LIKE :alias_prefix ESCAPE '\\')"
         )
-        params["prefix"] = _like_prefix(prefix.lower())
-        params["alias_prefix"] = '%"' + _like_prefix(prefix.lower())
+        params["prefix"] = like_escape(prefix.lower()) + "%"
+        params["alias_prefix"] = '%"' + like_escape(prefix.lower()) + "%"
     if actor_type:
         where.append("e.type = :type")
         params["type"] = actor_type

@@ -21,6 +21,7 @@ __all__ = [
     "EntityFilter",
     "Order",
     "ResolvedFilter",
+    "like_escape",
     "resolve_article_urls",
     "resolve_entities",
 ]
@@ -93,7 +94,8 @@ class ResolvedFilter:
     negated: tuple[int, ...] = ()
 
 
-def _like_escape(value: str) -> str:
+def like_escape(value: str) -> str:
+    """Escape LIKE wildcards (with ESCAPE '\\') so the value matches literally."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -116,7 +118,7 @@ def _resolve_one(session: Session, spec: EntityFilter, value: str) -> list[int]:
     if not found and key and spec.has_aliases:
         # Aliases are a JSON array of strings; an exact, case-insensitive element
         # match is a LIKE on its encoded form.
-        pattern = f"%{_like_escape(orjson.dumps(key).decode())}%"
+        pattern = f"%{like_escape(orjson.dumps(key).decode())}%"
         found = [
             row[0]
             for row in session.execute(

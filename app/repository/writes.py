@@ -154,7 +154,7 @@ def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]
 def delete_links(session: Session, *, claim_ids: Sequence[int]) -> None:
     """Delete the citation, actor and topic rows of these claims, and uncount them."""
     if claim_ids:
-        counters.count_links(session, claim_ids=claim_ids)
+        counters.uncount_links(session, claim_ids=claim_ids)
         for table in _LINKS:
             session.execute(delete(table).where(table.c.claim_id.in_(list(claim_ids))))
 
