@@ -20,6 +20,7 @@ from app.http_cache import HttpCache
 from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule
 from app.migrate import head_revision
 from app.ratelimit import RateLimiter, parse_rate
+from app.reads import ReadRunner
 from app.settings import Settings, get_settings
 
 __all__ = ["create_app"]
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         setup = services.splitter_for(settings)
         app.state.settings = settings
         app.state.engine = engine
+        app.state.reads = ReadRunner(engine)
         app.state.splitters = services.SplitterCache(setup)
         app.state.head_revision = head_revision()
         if settings.writes_open:

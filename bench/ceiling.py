@@ -18,7 +18,6 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -38,7 +37,7 @@ from app.repository.claim_query import (
 from app.repository.filters import ENTITY_FILTERS, ResolvedFilter
 from app.services.claims import FACET_SCAN_LIMIT
 
-__all__ = ["FACET_SQL", "app", "literal_sql", "positional_sql"]
+__all__ = ["FACET_SQL", "app", "literal_sql"]
 
 
 # The hydration queries the service runs, as SQL text.
@@ -63,34 +62,9 @@ FACET_SQL = (
 )
 
 
-def _bound(value: Any) -> Any:
-    if isinstance(value, datetime):
-        # How SQLAlchemy stores DateTime(timezone=True) on SQLite: naive UTC text.
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    return value
-
-
-@lru_cache(maxsize=256)
-def _expanded(sql: str, lengths: tuple[tuple[str, int], ...]) -> str:
-    for name, length in lengths:
-        names = ", ".join(f":{name}_{n}" for n in range(length))
-        sql = re.sub(rf":{name}\b", f"({names})", sql)
-    return sql
-
-
-def positional_sql(built: ClaimSql) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of a ClaimSql for sqlite3's named style, lists expanded."""
-    params = {name: _bound(value) for name, value in built.params.items()}
-    lengths = tuple((name, len(params[name])) for name in built.expanding)
-    for name, _ in lengths:
-        for n, value in enumerate(params.pop(name)):
-            params[f"{name}_{n}"] = value
-    return _expanded(built.sql, lengths), params
-
-
 def literal_sql(built: ClaimSql) -> str:
     """The SQL of a ClaimSql with every parameter written in as a literal (canned queries)."""
-    sql, params = positional_sql(built)
+    sql, params = built.for_driver("sqlite")
     for name in sorted(params, key=len, reverse=True):
         value = params[name]
         literal = str(value) if isinstance(value, int | float) else _quote(str(value))
@@ -229,7 +203,7 @@ async def claims(request: Request) -> Response:
     after_text = request.query_params.get("after")
     after = [int(after_text)] if after_text else None
     built = build_claim_sql(query, dialect="sqlite", after=after, limit=limit + 1)
-    sql, params = positional_sql(built)
+    sql, params = built.for_driver("sqlite")
     rows = state.conn.execute(sql, params).fetchall()
     next_cursor = str(rows[limit - 1][0]) if len(rows) > limit else None
     rows = rows[:limit]
@@ -245,7 +219,7 @@ async def facets(request: Request) -> Response:
     if query is None:
         return _json({"detail": "unknown filter value"}, 404)
     matching = build_claim_sql(query, dialect="sqlite", limit=FACET_SCAN_LIMIT + 1)
-    sql, params = positional_sql(matching)
+    sql, params = matching.for_driver("sqlite")
     result: dict[str, Any] = {}
     truncated = False
     for spec in ENTITY_FILTERS:

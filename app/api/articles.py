@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -14,7 +15,7 @@ from app.api.deps import (
     Cursor,
     EngineDep,
     Limit,
-    SessionDep,
+    ReadsDep,
     SettingsDep,
     SplitterDep,
     WriteSessionDep,
@@ -110,15 +111,17 @@ async def ingest_articles(
 
 
 @router.get("", response_model=ArticlePage, responses=problems(400, 422), summary="List articles")
-def list_articles(
-    request: Request, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+async def list_articles(
+    request: Request, reads: ReadsDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Response:
     """Articles, newest first, without their text."""
     before = None
     if cursor:
         (key,) = decode_cursor(cursor, query="articles", arity=1)
         before = int(key)
-    items = repository.article_summaries(session, before=before, limit=limit + 1)
+    items = await reads(
+        lambda session: repository.article_summaries(session, before=before, limit=limit + 1)
+    )
     next_cursor = (
         encode_cursor([items[limit - 1]["id"]], query="articles") if len(items) > limit else None
     )
@@ -131,9 +134,9 @@ def list_articles(
 @router.get(
     "/{article_id}", response_model=Article, responses=problems(404, 422), summary="Get an article"
 )
-def get_article(article_id: ArticleId, session: SessionDep) -> Response:
+async def get_article(article_id: ArticleId, reads: ReadsDep) -> Response:
     """One article with its text, references and integrity report."""
-    article = repository.article_by_id(session, article_id=article_id)
+    article = await reads(lambda session: repository.article_by_id(session, article_id=article_id))
     if article is None:
         raise NotFound(f"No article has id {article_id}.")
     return render(article)
@@ -145,23 +148,27 @@ def get_article(article_id: ArticleId, session: SessionDep) -> Response:
     responses=problems(400, 404, 422),
     summary="List an article's claims",
 )
-def list_article_claims(
+async def list_article_claims(
     article_id: ArticleId,
     request: Request,
-    session: SessionDep,
+    reads: ReadsDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Response:
     """The article's claims in order."""
-    if not repository.article_exists(session, article_id=article_id):
-        raise NotFound(f"No article has id {article_id}.")
-    page = services.claim_page(
-        session,
-        filters=repository.ClaimFilter(article=(article_id,)),
-        cursor=cursor,
-        limit=limit,
-        scope=f"article-claims:{article_id}",
-    )
+
+    def read(session: Session) -> dict[str, Any]:
+        if not repository.article_exists(session, article_id=article_id):
+            raise NotFound(f"No article has id {article_id}.")
+        return services.claim_page(
+            session,
+            filters=repository.ClaimFilter(article=(article_id,)),
+            cursor=cursor,
+            limit=limit,
+            scope=f"article-claims:{article_id}",
+        )
+
+    page = await reads(read)
     return render(page, headers=next_link(request, page["next_cursor"]))
 
 

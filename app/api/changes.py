@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app import services
-from app.api.deps import SessionDep, problems, reject_unknown_params, render
+from app.api.deps import ReadsDep, problems, reject_unknown_params, render
 from app.schemas import ChangePage
 
 router = APIRouter(prefix="/v1", tags=["changes"])
@@ -17,9 +17,9 @@ router = APIRouter(prefix="/v1", tags=["changes"])
 @router.get(
     "/changes", response_model=ChangePage, responses=problems(400, 422), summary="Change feed"
 )
-def list_changes(
+async def list_changes(
     request: Request,
-    session: SessionDep,
+    reads: ReadsDep,
     since: Annotated[
         str | None,
         Query(
@@ -36,4 +36,6 @@ def list_changes(
     is missed or repeated, also while articles are being ingested.
     """
     reject_unknown_params(request, allowed={"since", "limit"})
-    return render(services.change_page(session, since=since, limit=limit))
+    return render(
+        await reads(lambda session: services.change_page(session, since=since, limit=limit))
+    )

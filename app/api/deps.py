@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import orjson
@@ -22,6 +22,7 @@ from app.errors import (
     UnprocessableContent,
 )
 from app.ratelimit import RateLimiter
+from app.reads import ReadRunner
 from app.schemas import ArticleIn, Problem
 from app.services import SplitterCache, SplitterSetup
 from app.settings import Settings
@@ -32,7 +33,7 @@ __all__ = [
     "EngineDep",
     "JSONResponse",
     "Limit",
-    "SessionDep",
+    "ReadsDep",
     "SettingsDep",
     "SplitterDep",
     "WriteSessionDep",
@@ -70,10 +71,9 @@ async def _engine(request: Request) -> Engine:
     return engine
 
 
-async def _read_session(request: Request) -> AsyncIterator[Session]:
-    # Opening a session does no I/O; the route's own thread runs its queries.
-    with session_scope(request.app.state.engine) as session:
-        yield session
+async def _reads(request: Request) -> ReadRunner:
+    reads: ReadRunner = request.app.state.reads
+    return reads
 
 
 def _write_session(request: Request) -> Iterator[Session]:
@@ -83,9 +83,10 @@ def _write_session(request: Request) -> Iterator[Session]:
 
 EngineDep = Annotated[Engine, Depends(_engine)]
 
+# Reads: `await reads(lambda session: ...)` runs the work where it is cheapest.
+ReadsDep = Annotated[ReadRunner, Depends(_reads)]
 # scope="function": the session commits before the response is sent, so a
 # client never sees success for a commit that then failed.
-SessionDep = Annotated[Session, Depends(_read_session, scope="function")]
 WriteSessionDep = Annotated[Session, Depends(_write_session, scope="function")]
 
 

@@ -11,7 +11,7 @@ from app import repository, services
 from app.api.deps import (
     Cursor,
     Limit,
-    SessionDep,
+    ReadsDep,
     WriteSessionDep,
     next_link,
     problems,
@@ -37,9 +37,9 @@ router = APIRouter(prefix="/v1")
 Slug = Annotated[str, Path(max_length=128, description="The stable id.")]
 
 
-def _page(
+async def _page(
     request: Request,
-    session: SessionDep,
+    reads: ReadsDep,
     *,
     kind: str,
     limit: int,
@@ -49,8 +49,10 @@ def _page(
 ) -> Response:
     query = f"{kind}:{prefix or ''}:{actor_type or ''}"
     after = str(decode_cursor(cursor, query=query, arity=1)[0]) if cursor else None
-    items = repository.list_entities(
-        session, kind=kind, after=after, limit=limit + 1, prefix=prefix, actor_type=actor_type
+    items = await reads(
+        lambda session: repository.list_entities(
+            session, kind=kind, after=after, limit=limit + 1, prefix=prefix, actor_type=actor_type
+        )
     )
     next_cursor = (
         encode_cursor([items[limit - 1]["slug"]], query=query) if len(items) > limit else None
@@ -61,8 +63,8 @@ def _page(
     )
 
 
-def _one(session: SessionDep, *, kind: str, slug: str) -> Response:
-    entity = repository.entity_by_slug(session, kind=kind, slug=slug)
+async def _one(reads: ReadsDep, *, kind: str, slug: str) -> Response:
+    entity = await reads(lambda session: repository.entity_by_slug(session, kind=kind, slug=slug))
     if entity is None:
         raise NotFound(f"No {kind} has slug '{slug}'.")
     return render(entity)
@@ -75,11 +77,11 @@ def _one(session: SessionDep, *, kind: str, slug: str) -> Response:
     tags=["sources"],
     summary="List sources",
 )
-def list_sources(
-    request: Request, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+async def list_sources(
+    request: Request, reads: ReadsDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Response:
     """Publishers in slug order, each with the number of claims citing it."""
-    return _page(request, session, kind="source", limit=limit, cursor=cursor)
+    return await _page(request, reads, kind="source", limit=limit, cursor=cursor)
 
 
 @router.get(
@@ -89,9 +91,9 @@ def list_sources(
     tags=["sources"],
     summary="Get a source",
 )
-def get_source(slug: Slug, session: SessionDep) -> Response:
+async def get_source(slug: Slug, reads: ReadsDep) -> Response:
     """One publisher."""
-    return _one(session, kind="source", slug=slug)
+    return await _one(reads, kind="source", slug=slug)
 
 
 @router.get(
@@ -101,9 +103,9 @@ def get_source(slug: Slug, session: SessionDep) -> Response:
     tags=["actors"],
     summary="List actors",
 )
-def list_actors(
+async def list_actors(
     request: Request,
-    session: SessionDep,
+    reads: ReadsDep,
     q: Annotated[
         str | None,
         Query(max_length=200, description="Prefix of the name or of an alias, any case."),
@@ -113,8 +115,8 @@ def list_actors(
     cursor: Cursor = None,
 ) -> Response:
     """Actors in slug order, each with the number of claims about it."""
-    return _page(
-        request, session, kind="actor", limit=limit, cursor=cursor, prefix=q, actor_type=type
+    return await _page(
+        request, reads, kind="actor", limit=limit, cursor=cursor, prefix=q, actor_type=type
     )
 
 
@@ -158,9 +160,9 @@ def update_actor(slug: Slug, body: ActorPatch, session: WriteSessionDep) -> Resp
     tags=["actors"],
     summary="Get an actor",
 )
-def get_actor(slug: Slug, session: SessionDep) -> Response:
+async def get_actor(slug: Slug, reads: ReadsDep) -> Response:
     """One actor."""
-    return _one(session, kind="actor", slug=slug)
+    return await _one(reads, kind="actor", slug=slug)
 
 
 @router.get(
@@ -170,11 +172,11 @@ def get_actor(slug: Slug, session: SessionDep) -> Response:
     tags=["topics"],
     summary="List topics",
 )
-def list_topics(
-    request: Request, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+async def list_topics(
+    request: Request, reads: ReadsDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Response:
     """Topics in slug order, each with the number of claims about it."""
-    return _page(request, session, kind="topic", limit=limit, cursor=cursor)
+    return await _page(request, reads, kind="topic", limit=limit, cursor=cursor)
 
 
 @router.get(
@@ -184,6 +186,6 @@ def list_topics(
     tags=["topics"],
     summary="Get a topic",
 )
-def get_topic(slug: Slug, session: SessionDep) -> Response:
+async def get_topic(slug: Slug, reads: ReadsDep) -> Response:
     """One topic."""
-    return _one(session, kind="topic", slug=slug)
+    return await _one(reads, kind="topic", slug=slug)

@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.sql.elements import TextClause
 
 from app.models import POSITION_BITS, claim_key
+from app.repository.driver import driver_named
 from app.repository.filters import Order, ResolvedFilter
 
 __all__ = [
@@ -69,6 +70,10 @@ class ClaimSql:
             *(bindparam(name, expanding=True) for name in names),
             *(bindparam(name, type_=type_) for name, type_ in self.typed.items()),
         )
+
+    def for_driver(self, dialect: str) -> tuple[str, dict[str, Any]]:
+        """The SELECT and its parameters in the database driver's own style."""
+        return driver_named(self.sql, self.params, expanding=self.expanding, dialect=dialect)
 
 
 def cursor_arity(order: Order) -> int:

@@ -20,6 +20,7 @@ from app.repository.claim_query import (
     ClaimQuery,
     build_claim_sql,
 )
+from app.repository.driver import driver_rows
 from app.repository.filters import (
     CITATION_KINDS,
     ENTITY_FILTERS,
@@ -62,15 +63,7 @@ _TOPICS = (
 
 
 def _rows_for_ids(session: Session, sql: str, ids: list[int]) -> list[tuple[Any, ...]]:
-    """Run `sql` with `{ids}` bound to the id list, on the session's own DBAPI connection."""
-    connection = session.connection()
-    marker = "?" if connection.dialect.name == "sqlite" else "%s"
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql.format(ids=",".join([marker] * len(ids))), ids)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+    return driver_rows(session, sql.format(ids=",".join("?" * len(ids))), ids)
 
 
 def _utc(value: datetime | str | None) -> datetime | None:
@@ -125,15 +118,17 @@ def list_claim_keys(
     session: Session, *, query: ClaimQuery, after: Sequence[Any] | None, limit: int
 ) -> list[ClaimRowKey]:
     """The next `limit` matching claims in the query's order."""
-    built = build_claim_sql(query, dialect=_dialect(session), after=after, limit=limit)
-    rows = session.execute(built.clause(), built.params)
+    dialect = _dialect(session)
+    built = build_claim_sql(query, dialect=dialect, after=after, limit=limit)
+    rows = driver_rows(session, *built.for_driver(dialect))
+    # Columns: key, id, then the order value when ranked, then the snippet when searching.
     ranked = query.order != "reading"
     return [
         ClaimRowKey(
-            key=row.key,
-            id=row.id,
-            ord=row.ord if ranked else None,
-            snippet=_mark(row.snippet) if query.search else None,
+            key=row[0],
+            id=row[1],
+            ord=row[2] if ranked else None,
+            snippet=_mark(row[-1]) if query.search else None,
         )
         for row in rows
     ]

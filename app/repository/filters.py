@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Literal
 
 import orjson
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
+from app.repository.driver import driver_rows
 
 __all__ = [
     "CITATION_KINDS",
@@ -101,37 +101,23 @@ def like_escape(value: str) -> str:
 
 def _resolve_one(session: Session, spec: EntityFilter, value: str) -> list[int]:
     key = value.strip().lower()
+    table = spec.entity_table
     # The slug first: its unique index answers the usual case without a scan.
-    found = [
-        row[0]
-        for row in session.execute(
-            text(f"SELECT id FROM {spec.entity_table} WHERE slug = :key"), {"key": key}
-        )
-    ]
+    found = driver_rows(session, f"SELECT id FROM {table} WHERE slug = ?", (key,))
     if not found:
-        found = [
-            row[0]
-            for row in session.execute(
-                text(f"SELECT id FROM {spec.entity_table} WHERE lower(name) = :key"), {"key": key}
-            )
-        ]
+        found = driver_rows(session, f"SELECT id FROM {table} WHERE lower(name) = ?", (key,))
     if not found and key and spec.has_aliases:
         # Aliases are a JSON array of strings; an exact, case-insensitive element
         # match is a LIKE on its encoded form.
         pattern = f"%{like_escape(orjson.dumps(key).decode())}%"
-        found = [
-            row[0]
-            for row in session.execute(
-                text(
-                    f"SELECT id FROM {spec.entity_table} "
-                    "WHERE lower(CAST(aliases AS TEXT)) LIKE :pattern ESCAPE '\\'"
-                ),
-                {"pattern": pattern},
-            )
-        ]
+        found = driver_rows(
+            session,
+            f"SELECT id FROM {table} WHERE lower(CAST(aliases AS TEXT)) LIKE ? ESCAPE '\\'",
+            (pattern,),
+        )
     if not found:
         raise NotFound(f"No {spec.param} matches '{value}'.")
-    return found
+    return [row[0] for row in found]
 
 
 def resolve_entities(
@@ -152,11 +138,8 @@ def resolve_article_urls(session: Session, *, urls: Sequence[str]) -> list[int]:
     """The ids of the articles published at these URLs; 404 naming an unknown one."""
     ids: list[int] = []
     for url in urls:
-        found = [
-            row[0]
-            for row in session.execute(text("SELECT id FROM article WHERE url = :u"), {"u": url})
-        ]
+        found = driver_rows(session, "SELECT id FROM article WHERE url = ?", (url,))
         if not found:
             raise NotFound(f"No article has url '{url}'.")
-        ids.extend(found)
+        ids.extend(row[0] for row in found)
     return ids
