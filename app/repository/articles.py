@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, text
 from sqlalchemy.orm import Session
 
+from app.repository.driver import driver_rows
+
 __all__ = [
     "article_by_id",
     "article_exists",
@@ -104,14 +106,10 @@ def references_of(session: Session, *, article_id: int) -> list[dict[str, Any]]:
 
 def article_id_by_hash(session: Session, *, text_hash: str) -> int | None:
     """The id of the article with this normalised-text hash, if stored."""
-    return session.execute(
-        text("SELECT id FROM article WHERE text_hash = :h"), {"h": text_hash}
-    ).scalar_one_or_none()
+    rows = driver_rows(session, "SELECT id FROM article WHERE text_hash = ?", (text_hash,))
+    return int(rows[0][0]) if rows else None
 
 
 def article_exists(session: Session, *, article_id: int) -> bool:
     """True when an article with this id is stored."""
-    return (
-        session.execute(text("SELECT 1 FROM article WHERE id = :id"), {"id": article_id}).first()
-        is not None
-    )
+    return bool(driver_rows(session, "SELECT 1 FROM article WHERE id = ?", (article_id,)))

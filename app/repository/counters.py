@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from app.repository.driver import driver_executemany, driver_rows
+
 __all__ = ["adjust_entity_counts", "adjust_total", "entity_counts", "total_claims", "uncount_links"]
 
 # link table -> (entity table, entity column, extra condition for what counts)
@@ -38,11 +40,11 @@ def adjust_entity_counts(
 
 
 def _apply(session: Session, entity_table: str, deltas: Mapping[int, int]) -> None:
-    if deltas:
-        session.execute(
-            text(f"UPDATE {entity_table} SET claim_count = claim_count + :n WHERE id = :id"),
-            [{"id": entity_id, "n": n} for entity_id, n in deltas.items() if n],
-        )
+    driver_executemany(
+        session,
+        f"UPDATE {entity_table} SET claim_count = claim_count + ? WHERE id = ?",
+        [(n, entity_id) for entity_id, n in deltas.items() if n],
+    )
 
 
 def uncount_links(session: Session, *, claim_ids: Sequence[int]) -> None:
@@ -65,10 +67,13 @@ def adjust_total(session: Session, *, delta: int) -> None:
     """Change the running total of claims."""
     if not delta:
         return
-    updated = session.execute(
-        text("UPDATE counter SET value = value + :d WHERE name = 'claims'"), {"d": delta}
+    # RETURNING tells whether the row exists without a second statement.
+    updated = driver_rows(
+        session,
+        "UPDATE counter SET value = value + ? WHERE name = 'claims' RETURNING value",
+        (delta,),
     )
-    if not updated.rowcount:  # type: ignore[attr-defined]
+    if not updated:
         # First write to an empty store: start the total from the truth.
         session.execute(
             text("INSERT INTO counter (name, value) SELECT 'claims', count(*) FROM claim")

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-__all__ = ["driver_named", "driver_rows"]
+__all__ = ["driver_executemany", "driver_named", "driver_rows", "driver_value"]
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -75,9 +75,26 @@ def driver_named(
                 raise ValueError(f"list parameter {name} is empty")
             lengths.append((name, len(value)))
             bound.update({f"{name}_{n}": item for n, item in enumerate(value)})
-        elif isinstance(value, datetime) and dialect == "sqlite":
-            utc = value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
-            bound[name] = utc.isoformat(" ", "microseconds")
         else:
-            bound[name] = value
+            bound[name] = driver_value(value, dialect)
     return _named(sql, dialect, tuple(lengths)), bound
+
+
+def driver_value(value: Any, dialect: str) -> Any:
+    """A value as the driver should bind it: SQLite times as SQLAlchemy stores them."""
+    if isinstance(value, datetime) and dialect == "sqlite":
+        utc = value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+        return utc.isoformat(" ", "microseconds")
+    return value
+
+
+def driver_executemany(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run `sql` (with `?` placeholders) once per row, in the session's transaction."""
+    if not rows:
+        return
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(_positional(sql, connection.dialect.name), rows)
+    finally:
+        cursor.close()

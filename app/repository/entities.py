@@ -6,11 +6,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, select, text
+from sqlalchemy import JSON, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Source, Topic
+from app.repository.driver import driver_rows
 from app.repository.filters import like_escape
 
 __all__ = [
@@ -124,12 +125,9 @@ def _ids_by_slug(session: Session, table: Table, slugs: Sequence[str]) -> dict[s
     # Bounded IN lists: PostgreSQL and SQLite both cap bound parameters.
     for start in range(0, len(slugs), 500):
         chunk = list(slugs[start : start + 500])
-        statement = select(table.c.slug, table.c.id).where(
-            table.c.slug.in_(bindparam("slugs", expanding=True))
-        )
-        found.update(
-            (slug, entity_id) for slug, entity_id in session.execute(statement, {"slugs": chunk})
-        )
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT slug, id FROM {table.name} WHERE slug IN ({marks})"
+        found.update((slug, entity_id) for slug, entity_id in driver_rows(session, sql, chunk))
     return found
 
 

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from app import models
 from app.models import claim_key
 from app.repository import counters
+from app.repository.driver import driver_executemany, driver_rows, driver_value
 
 _ARTICLE = cast(Table, models.Article.__table__)  # type: ignore[attr-defined]
 _REFERENCE = cast(Table, models.Reference.__table__)  # type: ignore[attr-defined]
 _CLAIM = cast(Table, models.Claim.__table__)  # type: ignore[attr-defined]
-_CHANGE = cast(Table, models.ClaimChange.__table__)  # type: ignore[attr-defined]
 _LINKS = (
     cast(Table, models.ClaimCitation.__table__),  # type: ignore[attr-defined]
     cast(Table, models.ClaimActor.__table__),  # type: ignore[attr-defined]
@@ -87,25 +87,33 @@ def insert_article(
     return article_id
 
 
+# Rows per multi-row INSERT: under every backend's cap on bound parameters.
+_ROWS_PER_INSERT = 500
+
+
 def insert_claims(session: Session, *, article_id: int, claims: Sequence[ClaimRow]) -> list[int]:
     """Insert an article's claims and their links; return the new claim ids in order."""
+    if not claims:
+        return []
+    # The article's claims are a write's largest share of statements: they go to the
+    # driver's cursor as multi-row INSERTs, ids returned with the unique sort keys.
+    columns = ["article_id", "sort_key", *claims[0].values]
     rows = [
-        {
-            **claim.values,
-            "article_id": article_id,
-            "sort_key": claim_key(article_id, claim.values["position"]),
-        }
+        (article_id, claim_key(article_id, claim.values["position"]), *claim.values.values())
         for claim in claims
     ]
-    claim_ids: list[int] = list(
-        session.execute(
-            insert(_CLAIM).returning(_CLAIM.c.id, sort_by_parameter_order=True), rows
-        ).scalars()
-    )
-    keyed = [
-        (claim_id, row["sort_key"], claim)
-        for claim_id, row, claim in zip(claim_ids, rows, claims, strict=True)
-    ]
+    id_by_key: dict[int, int] = {}
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start : start + _ROWS_PER_INSERT]
+        values = ", ".join(["(" + ", ".join("?" * len(columns)) + ")"] * len(chunk))
+        returned = driver_rows(
+            session,
+            f"INSERT INTO claim ({', '.join(columns)}) VALUES {values} RETURNING sort_key, id",
+            [value for row in chunk for value in row],
+        )
+        id_by_key.update((key, claim_id) for key, claim_id in returned)
+    keyed = [(id_by_key[row[1]], row[1], claim) for row, claim in zip(rows, claims, strict=True)]
+    claim_ids = [claim_id for claim_id, _, _ in keyed]
     insert_links(session, claims=keyed)
     counters.adjust_total(session, delta=len(claim_ids))
     record_changes(session, article_id=article_id, claim_ids=claim_ids, kind="created")
@@ -116,15 +124,12 @@ def record_changes(
     session: Session, *, article_id: int, claim_ids: Sequence[int], kind: str
 ) -> None:
     """Append claim events to the change feed, in the caller's transaction."""
-    if claim_ids:
-        now = datetime.now(UTC)
-        session.execute(
-            insert(_CHANGE),
-            [
-                {"claim_id": claim_id, "article_id": article_id, "kind": kind, "changed_at": now}
-                for claim_id in claim_ids
-            ],
-        )
+    now = driver_value(datetime.now(UTC), session.get_bind().dialect.name)
+    driver_executemany(
+        session,
+        "INSERT INTO claim_change (claim_id, article_id, kind, changed_at) VALUES (?, ?, ?, ?)",
+        [(claim_id, article_id, kind, now) for claim_id in claim_ids],
+    )
 
 
 def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]]) -> None:
@@ -147,7 +152,13 @@ def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]
     link_rows: tuple[list[dict[str, Any]], ...] = (citations, actors, topics)
     for table, link in zip(_LINKS, link_rows, strict=True):
         if link:
-            session.execute(insert(table), link)
+            columns = list(link[0])
+            driver_executemany(
+                session,
+                f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                [tuple(row.values()) for row in link],
+            )
             counters.adjust_entity_counts(session, link_table=table.name, rows=link)
 
 
