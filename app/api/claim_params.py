@@ -10,6 +10,7 @@ parameters are generated from the same fields (see `openapi_parameters`).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi.exceptions import RequestValidationError
@@ -112,15 +113,13 @@ class FacetParams(_FilterParams):
 
 def parse_params(model: type[P], request: Request) -> P:
     """The query string as `model`; a 422 listing every unknown or invalid parameter."""
-    fields = model.model_fields
-    reject_unknown_params(request, allowed=set(fields))
+    names, repeatable = _shape(model)
+    reject_unknown_params(request, allowed=set(names))
     query = request.query_params
     values: dict[str, Any] = {}
     for name in query:
-        field = fields.get(name)
-        repeatable = field is not None and _is_list(field.annotation)
         # A scalar given twice takes its last value, as everywhere in Starlette.
-        values[name] = query.getlist(name) if repeatable else query.getlist(name)[-1]
+        values[name] = query.getlist(name) if name in repeatable else query.getlist(name)[-1]
     try:
         return model.model_validate(values)
     except ValidationError as exc:
@@ -129,8 +128,12 @@ def parse_params(model: type[P], request: Request) -> P:
         ) from None
 
 
-def _is_list(annotation: Any) -> bool:
-    return getattr(annotation, "__origin__", None) is list
+@cache
+def _shape(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
+    """The model's parameter names, and those that repeat (lists): worked out once."""
+    fields = model.model_fields
+    lists = {n for n, f in fields.items() if getattr(f.annotation, "__origin__", None) is list}
+    return frozenset(fields), frozenset(lists)
 
 
 def claim_filter(params: _FilterParams) -> repository.ClaimFilter:

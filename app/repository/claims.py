@@ -40,9 +40,7 @@ __all__ = [
     "resolve_query",
 ]
 
-# Page hydration runs on the driver's own cursor: these four statements are the
-# hot path of every list, and SQLAlchemy's per-execution work (compiling the IN
-# lists, building Row objects) cost more than the queries themselves.
+# Page hydration: the hot path of every list, run on the driver's cursor (see driver.py).
 _CLAIMS = (
     "SELECT c.id, c.article_id, c.position, c.text, c.section, c.span_start, c.span_end, "
     "c.span_utf16_start, c.span_utf16_end, c.splitter_version, a.title, a.url, a.published_at "
