@@ -56,7 +56,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
     from app import services
     from app.db import create_db_engine
-    from app.file_ingest import count_articles, default_jobs, ingest_articles, read_articles
+    from app.file_ingest import count_articles, ingest_articles, read_articles
 
     settings = _settings()
     engine = create_db_engine(settings.database_url, pool_size=1)
@@ -72,7 +72,7 @@ def _ingest(args: argparse.Namespace) -> int:
         engine,
         articles=articles,
         setup=setup,
-        jobs=default_jobs() if args.jobs is None else args.jobs,
+        jobs=services.default_workers(settings.split_workers if args.jobs is None else args.jobs),
         total=total,
     )
     for result in stored:
@@ -222,7 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="processes that split while this one stores (default: cores - 1, at least 1; "
+        help="processes that split while this one stores (default: CLAIMS_SPLIT_WORKERS, else "
+        "cores - 1, at least 1; "
         "0: split here)",
     )
     ingest.set_defaults(run=_ingest)

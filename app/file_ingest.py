@@ -1,17 +1,14 @@
 """Ingestion from disk for `claimsapi ingest`: files, folders and NDJSON, split in parallel.
 
-Splitting is CPU-bound and storing is one writer at a time, so a pool of
-processes splits while this process stores each article in its own transaction,
-in input order. Every article is checked as POST /v1/articles would check it.
+A pool of processes splits while this process stores, in input order and in
+groups that share a transaction (each article whole or not at all), as the batch
+endpoint does. Every article is checked as POST /v1/articles would check it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +17,6 @@ import orjson
 from sqlalchemy.engine import Engine
 
 from app import services
-from app.db import session_scope
-from app.errors import AppError
 from app.schemas import ArticleIn
 
 __all__ = [
@@ -30,7 +25,6 @@ __all__ = [
     "Stored",
     "article_from_file",
     "count_articles",
-    "default_jobs",
     "ingest_articles",
     "read_articles",
 ]
@@ -38,9 +32,8 @@ __all__ = [
 _FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 # What a folder contributes: article files by suffix (.ndjson only when named directly).
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json"})
-# Below this many articles a pool costs more than it saves.
+# Below this many articles, starting worker processes costs more than it saves.
 _POOL_MINIMUM = 64
-_CHUNK = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +41,7 @@ class FileArticle:
     """One article read from disk (`label` is the path, or path:line), or why it could not be."""
 
     label: str
-    article: ArticleIn | None
-    error: str | None = None
+    article: ArticleIn | services.ArticleProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +114,11 @@ def count_articles(names: Sequence[str]) -> int:
 
 
 def _checked(label: str, raw: Any, *, max_article_bytes: int) -> FileArticle:
-    try:
-        article = services.check_article(raw, max_article_bytes=max_article_bytes)
-    except AppError as exc:
-        issue = exc.errors[0] if exc.errors else None
-        where = f" ({'.'.join(issue['loc'][1:])}: {issue['msg']})" if issue else ""
-        return FileArticle(label, None, f"{exc.detail}{where}")
-    return FileArticle(label, article)
+    return FileArticle(label, services.checked_article(raw, max_article_bytes=max_article_bytes))
+
+
+def _unreadable(label: str, exc: Exception) -> FileArticle:
+    return FileArticle(label, services.ArticleProblem(400, str(exc).splitlines()[0]))
 
 
 def read_articles(
@@ -140,7 +130,7 @@ def read_articles(
             try:
                 raw: Any = article_from_file(path, format_override)
             except (OSError, ValueError) as exc:
-                yield FileArticle(str(path), None, str(exc).splitlines()[0])
+                yield _unreadable(str(path), exc)
                 continue
             yield _checked(str(path), raw, max_article_bytes=max_article_bytes)
             continue
@@ -155,70 +145,7 @@ def read_articles(
                     label = f"{path}:{number}"
                     yield _checked(label, raw, max_article_bytes=max_article_bytes)
         except OSError as exc:
-            yield FileArticle(str(path), None, str(exc).splitlines()[0])
-
-
-# The splitter of this process; pool workers inherit it when they fork.
-_SPLITTER: list[services.SplitterSetup] = []
-
-
-def _prepare(item: FileArticle) -> tuple[FileArticle, services.PreparedArticle | None, str | None]:
-    if item.article is None:
-        return item, None, item.error
-    try:
-        prepared = services.prepare_article(article=item.article, splitter=_SPLITTER[0].splitter)
-    except AppError as exc:
-        return item, None, exc.detail
-    except Exception as exc:  # a splitter failure fails this article, not the run
-        return item, None, f"splitting failed: {type(exc).__name__}: {exc}"
-    # The article travels back inside `prepared`; drop the copy in `item`.
-    return FileArticle(item.label, None), prepared, None
-
-
-Prepared = tuple[FileArticle, services.PreparedArticle | None, str | None]
-
-
-@contextmanager
-def _preparer(
-    setup: services.SplitterSetup, *, jobs: int
-) -> Iterator[Callable[[Iterable[FileArticle]], Iterable[Prepared]]]:
-    _SPLITTER[:] = [setup]
-    try:
-        if jobs < 1 or "fork" not in multiprocessing.get_all_start_methods():
-            yield lambda items: map(_prepare, items)
-            return
-        # fork: workers start with this process's splitter (actor edits included) in memory.
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            window = threading.Semaphore(jobs * _CHUNK * 4)
-            stopped = False
-
-            def throttled(items: Iterable[FileArticle]) -> Iterator[FileArticle]:
-                # imap reads its input as fast as it can; hold it to a window of
-                # articles in flight so a large NDJSON file is not read whole.
-                for item in items:
-                    window.acquire()
-                    if stopped:
-                        return
-                    yield item
-
-            def prepare(items: Iterable[FileArticle]) -> Iterator[Prepared]:
-                for result in pool.imap(_prepare, throttled(items), chunksize=_CHUNK):
-                    window.release()
-                    yield result
-
-            try:
-                yield prepare
-            finally:
-                stopped = True
-                for _ in range(jobs * _CHUNK * 4 + 1):
-                    window.release()  # unblock the feeder so the pool can shut down
-    finally:
-        _SPLITTER.clear()
-
-
-def default_jobs() -> int:
-    """Splitting processes to use: one per core but the writer's, at least one."""
-    return max(1, (os.cpu_count() or 1) - 1)
+            yield _unreadable(str(path), exc)
 
 
 def ingest_articles(
@@ -230,19 +157,21 @@ def ingest_articles(
     total: int,
 ) -> Iterator[Stored]:
     """Split (in `jobs` processes when there are enough articles; 0: in this one) and store
-    each article in its own transaction, in input order; yield what happened to each."""
-    jobs = jobs if total >= _POOL_MINIMUM else 0
-    with _preparer(setup, jobs=jobs) as prepare:
-        for item, prepared, error in prepare(articles):
-            if prepared is None:
-                yield Stored(item.label, None, created=False, error=error)
-                continue
-            try:
-                with session_scope(engine, write=True) as session:
-                    outcome = services.store_article(
-                        session, prepared=prepared, actors=setup.actors
-                    )
-            except AppError as exc:
-                yield Stored(item.label, None, created=False, error=exc.detail)
-                continue
-            yield Stored(item.label, outcome.article_id, created=outcome.created)
+    the articles, each whole or not at all, in input order; yield what happened to each."""
+    labels: deque[str] = deque()
+
+    def entries() -> Iterator[ArticleIn | services.ArticleProblem]:
+        for item in articles:
+            labels.append(item.label)  # results come back in this order
+            yield item.article
+
+    workers = jobs if total >= _POOL_MINIMUM else 0
+    # fork: this command runs no threads that do work, and forked workers start at once.
+    with services.SplitPool(workers, start_method="fork") as pool:
+        prepared = pool.prepare(setup.splitter, entries())
+        for outcome in services.store_prepared(engine, prepared, actors=setup.actors):
+            label = labels.popleft()
+            if isinstance(outcome, services.ArticleProblem):
+                yield Stored(label, None, created=False, error=outcome.message())
+            else:
+                yield Stored(label, outcome.article_id, created=outcome.created)

@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.reads = ReadRunner(engine)
         app.state.splitters = services.SplitterCache(setup)
+        # Started on the first large batch, so a read-only deployment never pays for it.
+        app.state.split_pool = services.SplitPool(services.default_workers(settings.split_workers))
         app.state.head_revision = head_revision()
         if settings.writes_open:
             log.warning("CLAIMS_API_KEYS is not set: anyone who can reach the service can write")
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.split_pool.close()
             engine.dispose()
 
     app = FastAPI(

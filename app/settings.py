@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     topics_mode: Literal["extend", "replace"] = "extend"
     ner_model: str | None = None  # an installed spaCy model (the `ner` extra)
     write_rate_limit: str = "600/minute"  # per client (API key, else address); 0 = none
+    # Processes that split bulk-ingested articles; unset: one per core but the writer's.
+    split_workers: int | None = Field(default=None, ge=0, le=256)
 
     @field_validator("write_rate_limit")
     @classmethod

@@ -94,16 +94,20 @@ _BATCH_BODY = {
 async def ingest_articles(
     request: Request, engine: EngineDep, settings: SettingsDep, splitter: SplitterDep
 ) -> Response:
-    """Ingest up to 1,000 articles (a JSON array, or NDJSON: one per line), one transaction
-    each; the answer holds one result per article, in input order. An invalid or failing
-    article gets its problem and leaves the others alone."""
+    """Ingest up to 1,000 articles (a JSON array, or NDJSON: one per line), each stored
+    whole or not at all; the answer holds one result per article, in input order. An
+    invalid or failing article gets its problem and leaves the others alone."""
     body = await request.body()
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
     def run() -> dict[str, object]:
         items = services.parse_batch(body, ndjson=media == NDJSON)
         return services.ingest_batch(
-            engine, items=items, setup=splitter, max_article_bytes=settings.max_article_bytes
+            engine,
+            items=items,
+            setup=splitter,
+            max_article_bytes=settings.max_article_bytes,
+            pool=request.app.state.split_pool,
         )
 
     # Parsing and splitting are CPU-bound and storing blocks: off the event loop.

@@ -16,30 +16,37 @@ from app.services.articles import (
 from app.services.batch import (
     MAX_BATCH_ITEMS,
     check_article,
+    checked_article,
     ingest_batch,
     parse_batch,
     parse_ndjson_line,
+    store_prepared,
 )
 from app.services.changes import change_page
 from app.services.claims import CountMode, claim_jsonld, claim_page, facets, stream_claims
 from app.services.registries import sync_registries
 from app.services.split_json import split_response
+from app.services.split_pool import ArticleProblem, SplitPool, default_workers
 from app.services.tagging import SplitterCache, SplitterSetup, splitter_for
 
 __all__ = [
     "MAX_BATCH_ITEMS",
+    "ArticleProblem",
     "CountMode",
     "IngestOutcome",
     "PreparedArticle",
     "ReprocessOutcome",
+    "SplitPool",
     "SplitterCache",
     "SplitterSetup",
     "add_actor",
     "article_with_claims",
     "change_page",
     "check_article",
+    "checked_article",
     "claim_jsonld",
     "claim_page",
+    "default_workers",
     "delete_article",
     "facets",
     "ingest_article",
@@ -52,6 +59,7 @@ __all__ = [
     "split_response",
     "splitter_for",
     "store_article",
+    "store_prepared",
     "stream_claims",
     "sync_registries",
     "text_hash",

@@ -1,4 +1,4 @@
-"""Bulk ingestion: many articles, one transaction each, one result per article.
+"""Bulk ingestion: many articles, each stored whole or not at all, one result per article.
 
 The HTTP batch route and `claimsapi ingest` share the parsing and the per-article
 checks, so an article fails the same way (the problem a single POST would answer)
@@ -8,7 +8,8 @@ whichever way it came in.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -21,19 +22,24 @@ from app.errors import (
     BadRequest,
     PayloadTooLarge,
     UnprocessableContent,
-    problem_body,
     validation_issues,
 )
 from app.schemas import ArticleIn
-from app.services.articles import IngestOutcome, ingest_article
+from app.services.articles import IngestOutcome, store_article
+from app.services.split_pool import ArticleProblem, Prepared, SplitPool
 from app.services.tagging import SplitterSetup
+from app.splitter.actors import ActorRegistry
 
 __all__ = [
+    "GROUP_ARTICLES",
     "MAX_BATCH_ITEMS",
+    "POOL_MINIMUM",
     "check_article",
+    "checked_article",
     "ingest_batch",
     "parse_batch",
     "parse_ndjson_line",
+    "store_prepared",
 ]
 
 MAX_BATCH_ITEMS = 1_000
@@ -92,39 +98,95 @@ def check_article(raw: Any, *, max_article_bytes: int) -> ArticleIn:
     return article
 
 
-def _result(index: int, outcome: IngestOutcome) -> dict[str, Any]:
+def checked_article(raw: Any, *, max_article_bytes: int) -> ArticleIn | ArticleProblem:
+    """`check_article`, its failure as a value so it can travel with the other articles."""
+    try:
+        return check_article(raw, max_article_bytes=max_article_bytes)
+    except AppError as exc:
+        return ArticleProblem.from_error(exc)
+
+
+# Articles per write transaction in bulk ingestion. A commit costs about as much
+# as storing an article (measured on SQLite: 0.9 ms against 2.5 ms), so a group
+# of them shares one; each article still gets a savepoint of its own, so one
+# that fails rolls back alone. 32 articles hold the write lock for ~0.1 s.
+GROUP_ARTICLES = 32
+
+
+def _store_group(
+    engine: Engine, group: Sequence[Prepared], *, actors: ActorRegistry
+) -> list[IngestOutcome | ArticleProblem]:
+    results: list[IngestOutcome | ArticleProblem] = []
+    try:
+        with session_scope(engine, write=True) as session:
+            for item in group:
+                if isinstance(item, ArticleProblem):
+                    results.append(item)
+                    continue
+                try:
+                    with session.begin_nested():
+                        results.append(store_article(session, prepared=item, actors=actors))
+                except AppError as exc:
+                    results.append(ArticleProblem.from_error(exc))
+                except Exception:  # rolled back to its savepoint; the others go on
+                    log.exception("storing a bulk article failed")
+                    results.append(ArticleProblem(500, "Storing this article failed."))
+    except Exception:  # the transaction failed: nothing of the group is stored
+        log.exception("committing %d bulk articles failed", len(group))
+        failed = ArticleProblem(500, "Storing this article failed.")
+        return [item if isinstance(item, ArticleProblem) else failed for item in group]
+    return results
+
+
+def store_prepared(
+    engine: Engine,
+    items: Iterable[Prepared],
+    *,
+    actors: ActorRegistry,
+    group_size: int = GROUP_ARTICLES,
+) -> Iterator[IngestOutcome | ArticleProblem]:
+    """Store prepared articles, `group_size` to a transaction, one result per item in order.
+
+    A group is gathered before its transaction begins, so the write lock is
+    never held while an article is still being split. A problem passes through.
+    """
+    iterator = iter(items)
+    while group := list(islice(iterator, group_size)):
+        yield from _store_group(engine, group, actors=actors)
+
+
+def _result(index: int, outcome: IngestOutcome | ArticleProblem) -> dict[str, Any]:
+    if isinstance(outcome, ArticleProblem):
+        return {"index": index, "status": "error", "id": None, "problem": outcome.body()}
     status = "created" if outcome.created else "existing"
     return {"index": index, "status": status, "id": outcome.article_id, "problem": None}
 
 
-def _failure(index: int, problem: dict[str, Any]) -> dict[str, Any]:
-    return {"index": index, "status": "error", "id": None, "problem": problem}
+# Below this many articles, handing them to worker processes costs more than it saves.
+POOL_MINIMUM = 16
 
 
 def ingest_batch(
-    engine: Engine, *, items: Sequence[Any], setup: SplitterSetup, max_article_bytes: int
+    engine: Engine,
+    *,
+    items: Sequence[Any],
+    setup: SplitterSetup,
+    max_article_bytes: int,
+    pool: SplitPool | None = None,
 ) -> dict[str, Any]:
-    """Ingest raw articles one transaction each: {"items", "created", "existing", "failed"}.
+    """Ingest raw articles: {"items", "created", "existing", "failed"}, one item per article.
 
-    An article that is invalid or fails to store gets its problem and leaves every
-    other article alone. Each article is split before its transaction begins.
+    Every article is stored whole or not at all, and an invalid or failing one
+    gets its problem and leaves the others alone. Articles are split in `pool`'s
+    worker processes when there are enough of them.
     """
-    results: list[dict[str, Any]] = []
-    for index, raw in enumerate(items):
-        try:
-            article = check_article(raw, max_article_bytes=max_article_bytes)
-            with session_scope(engine, write=True) as session:
-                outcome = ingest_article(
-                    session, article=article, splitter=setup.splitter, actors=setup.actors
-                )
-        except AppError as exc:
-            problem = problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors)
-            results.append(_failure(index, problem))
-        except Exception:  # one article's failure must not fail the others
-            log.exception("batch article %d failed", index)
-            results.append(_failure(index, problem_body(500, "Storing this article failed.")))
-        else:
-            results.append(_result(index, outcome))
+    checked = [checked_article(raw, max_article_bytes=max_article_bytes) for raw in items]
+    splitting = pool if pool is not None and len(checked) >= POOL_MINIMUM else SplitPool(0)
+    prepared = splitting.prepare(setup.splitter, checked)
+    results = [
+        _result(index, outcome)
+        for index, outcome in enumerate(store_prepared(engine, prepared, actors=setup.actors))
+    ]
     return {
         "items": results,
         "created": sum(r["status"] == "created" for r in results),

@@ -1,4 +1,4 @@
-"""POST /v1/articles:batch: many articles, one transaction each, one result per article."""
+"""POST /v1/articles:batch: many articles, each whole or not at all, one result per article."""
 
 from __future__ import annotations
 
@@ -84,15 +84,15 @@ def test_an_article_over_the_size_limit_fails_alone(make_client: Any) -> None:
 def test_a_failure_while_storing_rolls_back_only_that_article(
     client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = batch_services.ingest_article
+    real = batch_services.store_article
 
     def failing(session: Any, **kwargs: Any) -> Any:
         outcome = real(session, **kwargs)  # written, then the transaction fails
-        if "round 2 " in kwargs["article"].text:
+        if "round 2 " in kwargs["prepared"].article.text:
             raise RuntimeError("disk on fire")
         return outcome
 
-    monkeypatch.setattr(batch_services, "ingest_article", failing)
+    monkeypatch.setattr(batch_services, "store_article", failing)
     result = _batch(client, [_article(1), _article(2), _article(3)])
     assert [item["status"] for item in result["items"]] == ["created", "error", "created"]
     assert result["items"][1]["problem"]["status"] == 500
@@ -102,7 +102,7 @@ def test_a_failure_while_storing_rolls_back_only_that_article(
     assert texts == {"Talks round 1 resumed in Geneva.", "Talks round 3 resumed in Geneva."}
 
 
-def test_each_article_is_split_before_its_transaction_begins(
+def test_articles_are_split_before_their_transaction_begins(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     steps: list[str] = []
@@ -123,7 +123,58 @@ def test_each_article_is_split_before_its_transaction_begins(
     finally:
         event.remove(app_engine, "begin", began)
     # (Before them, the splitter cache reads the actor-edit stamp in a transaction of its own.)
-    assert steps[-6:] == ["split", "begin"] * 3
+    # Three articles make one group, and a group is whole before its transaction begins.
+    assert steps[-4:] == ["split", "split", "split", "begin"]
+
+
+def test_a_large_batch_is_split_by_workers_and_stored_in_groups(
+    make_client: Any, engine: Engine
+) -> None:
+    count = batch_services.GROUP_ARTICLES * 2 + 5
+    articles = [_article(n) for n in range(count)]
+    articles[40] = {"format": "text"}  # invalid, in the middle of the second group
+    pooled: TestClient = make_client(split_workers=1)
+    app_engine: Engine = pooled.app.state.engine  # type: ignore[attr-defined]
+    begins: list[object] = []
+
+    def began(conn: object) -> None:
+        begins.append(conn)
+
+    event.listen(app_engine, "begin", began)
+    try:
+        result = _batch(pooled, articles)
+    finally:
+        event.remove(app_engine, "begin", began)
+    assert (result["created"], result["existing"], result["failed"]) == (count - 1, 0, 1)
+    assert result["items"][40]["problem"]["status"] == 422
+    assert len(begins) == 1 + 3  # the actor-edit stamp, then three groups
+    assert pooled.app.state.split_pool.running  # type: ignore[attr-defined]
+    # Split in this process, the same articles hash and split the same: all found again.
+    inline: TestClient = make_client(split_workers=0)
+    again = _batch(inline, articles)
+    assert again["existing"] == count - 1
+    assert [i["id"] for i in again["items"]] == [i["id"] for i in result["items"]]
+    texts = {c["text"] for c in inline.get("/v1/claims", params={"limit": 200}).json()["items"]}
+    assert texts == {f"Talks round {n} resumed in Geneva." for n in range(count) if n != 40}
+
+
+def test_a_group_whose_commit_fails_reports_every_article_failed(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+
+    def refuse(*_: Any) -> None:
+        raise RuntimeError("the disk is full")
+
+    event.listen(app_engine, "commit", refuse)
+    try:
+        result = _batch(client, [_article(1), {"format": "text"}, _article(2)])
+    finally:
+        event.remove(app_engine, "commit", refuse)
+    assert [item["status"] for item in result["items"]] == ["error"] * 3
+    assert [item["problem"]["status"] for item in result["items"]] == [500, 422, 500]
+    assert _count(engine, "article") == 0
+    assert _batch(client, [_article(1)])["created"] == 1
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,38 @@ def free_port() -> int:
         return port
 
 
+def descendants(pid: int) -> set[int]:
+    """Every live process below `pid` (Linux: read from /proc; elsewhere: none)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                # pid (comm) state ppid ...: comm may hold spaces, so split after it.
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    waiting = [pid]
+    while waiting:
+        for child in children.get(waiting.pop(), ()):
+            if child not in found:
+                found.add(child)
+                waiting.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 @contextmanager
 def running_service(database_url: str, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Start `claimsapi serve` on the database; yield its base URL and process; stop it."""

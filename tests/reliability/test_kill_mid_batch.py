@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import time
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Engine
 from app.db import is_sqlite
 from app.migrate import current_revision, head_revision
 from tests.conftest import empty_database
-from tests.reliability.server import running_service
+from tests.reliability.server import alive, descendants, running_service
 
 pytestmark = pytest.mark.db
 
@@ -83,9 +84,15 @@ def test_sigkill_mid_batch_leaves_whole_articles_only(engine: Engine, database_u
         while _count(engine, "SELECT count(*) FROM article") < 5:
             assert time.monotonic() < deadline, "the batch never started storing"
             time.sleep(0.02)
+        helpers = descendants(process.pid)  # the processes splitting the batch
+        assert helpers or not os.path.isdir("/proc")
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         sender.join(timeout=30)
+        deadline = time.monotonic() + 15
+        while any(alive(pid) for pid in helpers):
+            assert time.monotonic() < deadline, "the service's helper processes outlived it"
+            time.sleep(0.1)
 
     stored = _assert_whole(engine)
     assert 5 <= stored < ARTICLES

@@ -1,0 +1,241 @@
+"""Preparing articles for storage (split and hash), in this process or in worker processes.
+
+Splitting is CPU-bound and storing is one writer at a time, so bulk ingestion
+scales by splitting on the other cores while one process stores. Results come
+back in input order, with at most a window of articles in flight, so a long
+stream is never read whole. An article that cannot be prepared becomes an
+ArticleProblem, which travels on in its place so callers keep one result per
+article.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from app.errors import AppError, problem_body
+from app.schemas import ArticleIn
+from app.services.articles import PreparedArticle, prepare_article
+from app.splitter import Splitter
+
+__all__ = ["ArticleProblem", "Prepared", "SplitPool", "default_workers", "prepare_or_problem"]
+
+log = logging.getLogger("claimsapi")
+
+# Articles per task: enough to amortise the round trip to a worker (~0.1 ms),
+# few enough that every worker gets work in a batch of a few dozen.
+_CHUNK = 8
+# Articles handed out ahead of the one being consumed. The consumer stores in
+# groups and does not ask for more while it stores one, so this must cover a
+# group and the next, or the workers sit idle during every transaction.
+_AHEAD = 128
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleProblem:
+    """Why one article was not stored: the problem a single POST of it would answer.
+
+    A plain record rather than the exception, so it pickles back from a worker.
+    """
+
+    status: int
+    detail: str
+    slug: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+    @classmethod
+    def from_error(cls, exc: AppError) -> ArticleProblem:
+        """The problem an AppError stands for."""
+        return cls(exc.status, exc.detail, exc.slug, exc.errors)
+
+    def body(self) -> dict[str, Any]:
+        """As an RFC 9457 problem document."""
+        return problem_body(self.status, self.detail, slug=self.slug, errors=self.errors)
+
+    def message(self) -> str:
+        """One line for a terminal: the detail, and where the first invalid field is."""
+        if not self.errors:
+            return self.detail
+        issue = self.errors[0]
+        return f"{self.detail} ({'.'.join(map(str, issue['loc'][1:]))}: {issue['msg']})"
+
+
+Prepared = PreparedArticle | ArticleProblem
+_Chunk = list[ArticleIn | ArticleProblem]
+
+
+def prepare_or_problem(item: ArticleIn | ArticleProblem, splitter: Splitter) -> Prepared:
+    """Split and hash one article; a problem passes through, a failure becomes one."""
+    if isinstance(item, ArticleProblem):
+        return item
+    try:
+        return prepare_article(article=item, splitter=splitter)
+    except AppError as exc:
+        return ArticleProblem.from_error(exc)
+    except Exception:  # a splitter failure fails this article, not the others
+        log.exception("splitting an article failed")
+        return ArticleProblem(500, "Splitting this article failed.")
+
+
+# The splitter of a worker process, installed once when the worker starts.
+_WORKER_SPLITTER: list[Splitter] = []
+# How often a worker checks that the process it splits for is still there.
+_OWNER_CHECK_SECONDS = 1.0
+
+
+def _exit_when_gone(owner: int) -> None:
+    while True:
+        time.sleep(_OWNER_CHECK_SECONDS)
+        try:
+            os.kill(owner, 0)
+        except (ProcessLookupError, PermissionError):  # gone, or its pid reused by another user
+            os._exit(0)
+
+
+def _install(splitter: Splitter, owner: int) -> None:
+    _WORKER_SPLITTER[:] = [splitter]
+    # A worker blocks reading its task queue, and it holds that queue's write end
+    # itself, so it never sees the end of it when its owner is killed (SIGKILL,
+    # out of memory): without this watch it would wait forever.
+    threading.Thread(target=_exit_when_gone, args=(owner,), daemon=True).start()
+
+
+def _prepare_chunk(chunk: _Chunk) -> list[Prepared]:
+    return [prepare_or_problem(item, _WORKER_SPLITTER[0]) for item in chunk]
+
+
+def _chunks(items: Iterable[ArticleIn | ArticleProblem]) -> Iterator[_Chunk]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, _CHUNK)):
+        yield chunk
+
+
+def _context(start_method: str) -> multiprocessing.context.BaseContext:
+    if start_method not in multiprocessing.get_all_start_methods():
+        start_method = "spawn"
+    context = multiprocessing.get_context(start_method)
+    if start_method == "forkserver":
+        context.set_forkserver_preload([__name__])  # workers start with the splitter imported
+    return context
+
+
+def default_workers(configured: int | None = None) -> int:
+    """Splitting processes to use: as configured, else one per core but the writer's (>= 1)."""
+    if configured is not None:
+        return configured
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+class SplitPool:
+    """Prepares articles on `workers` processes (0: in the calling thread).
+
+    Workers start on first use and hold one splitter, handed over once; when
+    the caller's splitter changes (a client edited an actor), the next call
+    starts fresh workers with the new one. If the workers die or cannot start,
+    the articles are prepared in this process instead, so a batch never fails
+    for want of a pool.
+    """
+
+    def __init__(self, workers: int, *, start_method: str = "forkserver") -> None:
+        """A pool of `workers` processes, started on first use.
+
+        The default suits a server: forking a process that runs threads can copy
+        a lock another thread holds, so workers fork from a clean fork server
+        instead. A single-threaded command may pass "fork", which starts sooner.
+        """
+        self.workers = max(0, workers)
+        self._start_method = start_method
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._splitter: Splitter | None = None
+
+    @property
+    def running(self) -> bool:
+        """True while worker processes are up (or starting)."""
+        return self._executor is not None
+
+    def __enter__(self) -> SplitPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (those busy finish their task first)."""
+        with self._lock:
+            executor, self._executor, self._splitter = self._executor, None, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _executor_for(self, splitter: Splitter) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None or self._splitter is not splitter:
+                stale = self._executor
+                self._executor = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=_context(self._start_method),
+                    initializer=_install,
+                    initargs=(splitter, os.getpid()),
+                )
+                self._splitter = splitter
+                if stale is not None:  # callers still using it finish on their own
+                    stale.shutdown(wait=False)
+            return self._executor
+
+    def _failed(self, executor: ProcessPoolExecutor | None, exc: Exception) -> None:
+        if executor is None:  # already reported
+            return
+        log.warning("splitting in this process: the worker pool failed (%r)", exc)
+        with self._lock:
+            if self._executor is executor:
+                self._executor, self._splitter = None, None
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def prepare(
+        self, splitter: Splitter, items: Iterable[ArticleIn | ArticleProblem]
+    ) -> Iterator[Prepared]:
+        """Each item prepared (or passed through, if a problem), lazily, in input order."""
+        if self.workers == 0:
+            yield from (prepare_or_problem(item, splitter) for item in items)
+            return
+        pending: deque[tuple[_Chunk, Future[list[Prepared]] | None]] = deque()
+        executor: ProcessPoolExecutor | None = self._executor_for(splitter)
+
+        def settle(chunk: _Chunk, future: Future[list[Prepared]] | None) -> list[Prepared]:
+            nonlocal executor
+            if future is not None:
+                try:
+                    return future.result()
+                except Exception as exc:  # a worker died: this chunk is split here
+                    self._failed(executor, exc)
+                    executor = None
+            return [prepare_or_problem(item, splitter) for item in chunk]
+
+        window = max(_AHEAD // _CHUNK, 2 * self.workers)
+        try:
+            for chunk in _chunks(items):
+                future = None
+                if executor is not None:
+                    try:
+                        future = executor.submit(_prepare_chunk, chunk)
+                    except Exception as exc:  # shut down under us, or cannot start workers
+                        self._failed(executor, exc)
+                        executor = None
+                pending.append((chunk, future))
+                if len(pending) >= window:
+                    yield from settle(*pending.popleft())
+            while pending:
+                yield from settle(*pending.popleft())
+        finally:
+            for _, future in pending:  # the caller stopped early
+                if future is not None:
+                    future.cancel()
