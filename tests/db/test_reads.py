@@ -64,12 +64,50 @@ def test_an_interrupted_read_leaves_its_connection_usable(engine: Engine) -> Non
 
     async def main() -> list[int]:
         runner = ReadRunner(engine, budget_seconds=0.001)
-        await runner(lambda session: session.execute(text(_SLOW)).scalar_one())
-        # The pooled connections carry no progress handler and no open transaction.
-        quick = ReadRunner(engine)
-        return [await quick(lambda s: int(s.execute(text("SELECT 1")).scalar_one()))] * 3
+        try:
+            await runner(lambda session: session.execute(text(_SLOW)).scalar_one())
+            # The loop's connection was left with no open transaction.
+            runner.budget_seconds = 1.0
+            return [await runner(lambda s: int(s.execute(text("SELECT 1")).scalar_one()))] * 3
+        finally:
+            runner.close()
 
     assert asyncio.run(main()) == [1, 1, 1]
+
+
+def test_reads_on_the_loop_share_a_connection_and_each_sees_the_latest_commit(
+    engine: Engine,
+) -> None:
+    if not is_sqlite(engine):
+        pytest.skip("reads run on the event loop on SQLite")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS read_probe (n INTEGER)")
+        conn.exec_driver_sql("DELETE FROM read_probe")
+
+    def seen(session: Session) -> tuple[int, int]:
+        driver = session.connection().connection.driver_connection
+        return id(driver), int(
+            session.execute(text("SELECT count(*) FROM read_probe")).scalar_one()
+        )
+
+    async def main() -> list[tuple[int, int]]:
+        runner = ReadRunner(engine)
+        try:
+            results = [await runner(seen)]
+            with engine.begin() as conn:  # another writer commits between two reads
+                conn.exec_driver_sql("INSERT INTO read_probe VALUES (1)")
+            results.append(await runner(seen))
+            return results
+        finally:
+            runner.close()
+
+    try:
+        (first_driver, before), (second_driver, after) = asyncio.run(main())
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE read_probe")
+    assert first_driver == second_driver
+    assert (before, after) == (0, 1)
 
 
 def test_errors_of_the_work_reach_the_caller_unchanged(engine: Engine) -> None:
