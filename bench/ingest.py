@@ -4,9 +4,9 @@ Run: .venv/bin/python -m bench.ingest [--articles 2000] [--batch 500]
 
 Generates distinct ~3.5 KB articles (the size of a typical wire story), then on a
 fresh SQLite database each time measures articles/s of: splitting only and
-storing only (one core each: the two ceilings of everything else); the batch
-endpoint of a served instance (1 worker, loopback); and the command line with 1
-and with N splitting processes.
+storing only (one core each), and the bound they put on the machine's cores,
+which no way in can pass; the batch endpoint of a served instance (1 worker,
+loopback); and the command line with 1 and with N splitting processes.
 """
 
 from __future__ import annotations
@@ -55,16 +55,18 @@ def _rate(count: int, seconds: float) -> str:
     return f"{count / seconds:8.1f} articles/s  ({count} in {seconds:.2f} s)"
 
 
-def bench_split(articles: list[dict[str, str]]) -> None:
-    """Splitting alone, one core."""
+def bench_split(articles: list[dict[str, str]]) -> float:
+    """Splitting alone, one core: articles/s."""
     splitter = splitter_for(Settings()).splitter
     started = time.perf_counter()
     for article in articles:
         splitter.split(article["text"], format="text")
-    print(f"splitter only (1 core)     {_rate(len(articles), time.perf_counter() - started)}")
+    elapsed = time.perf_counter() - started
+    print(f"splitter only (1 core)     {_rate(len(articles), elapsed)}")
+    return len(articles) / elapsed
 
 
-def bench_store(articles: list[dict[str, str]], *, folder: Path) -> None:
+def bench_store(articles: list[dict[str, str]], *, folder: Path) -> float:
     """Storing alone: articles split beforehand, stored as bulk ingestion stores (the writer's
     ceiling)."""
     url = f"sqlite:///{folder / 'store.db'}"
@@ -81,6 +83,14 @@ def bench_store(articles: list[dict[str, str]], *, folder: Path) -> None:
     elapsed = time.perf_counter() - started
     engine.dispose()
     print(f"store only (1 core)        {_rate(len(articles), elapsed)}")
+    return len(articles) / elapsed
+
+
+def print_bound(split_rate: float, store_rate: float, cores: int) -> None:
+    """The most any way in can reach here: every article costs a split and a store in CPU,
+    spread over the cores, and the one writer stores them all."""
+    bound = min(store_rate, cores / (1 / split_rate + 1 / store_rate))
+    print(f"bound on {cores} cores           {bound:8.1f} articles/s  (split + store CPU / cores)")
 
 
 def _free_port() -> int:
@@ -167,10 +177,11 @@ def main() -> None:
     articles = make_articles(args.articles)
     mean = sum(len(a["text"].encode()) for a in articles) / len(articles)
     print(f"{len(articles)} articles, mean {mean:.0f} bytes, {os.cpu_count()} cores\n")
-    bench_split(articles)
+    split_rate = bench_split(articles)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        bench_store(articles, folder=folder)
+        store_rate = bench_store(articles, folder=folder)
+        print_bound(split_rate, store_rate, os.cpu_count() or 1)
         bench_batch(articles, batch=args.batch, folder=folder)
         for jobs in sorted({0, 1, os.cpu_count() or 1}):
             bench_cli(articles, folder=folder, jobs=jobs)

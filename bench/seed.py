@@ -6,8 +6,8 @@ Two phases, both printed with their rates:
 
 1. distinct articles (up to --distinct, 5,000 by default) are generated
    (bench/corpus.py), split by the real splitter in a process pool
-   (services.prepare_article) and stored by services.store_article, the same
-   code POST /v1/articles and `claimsapi ingest` run;
+   (services.prepare_article) and stored by services.store_prepared, the same
+   code the batch endpoint and `claimsapi ingest` run;
 2. the rest of the target is made by replicating those rows at SQL level
    under new article ids (later publication dates, new hashes and URLs, same
    text), keeping every key consistent: claim.sort_key and the link tables'
@@ -44,7 +44,6 @@ from bench import corpus
 __all__ = ["DEFAULT_DB", "main"]
 
 DEFAULT_DB = "sqlite:///bench/data/bench.db"
-STORE_BATCH = 100  # articles per write transaction
 
 _setup: SplitterSetup | None = None
 
@@ -95,18 +94,21 @@ def _store_distinct(engine: Engine, *, count: int, target_claims: int, workers: 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
         prepared: Iterator[PreparedArticle] = pool.imap(_prepare, range(1, count + 1), 16)
-        while stored < count and claims < target_claims:
-            with session_scope(engine, write=True) as session:
-                for _ in range(STORE_BATCH):
-                    item = next(prepared, None)
-                    if item is None:
-                        break
-                    services.store_article(session, prepared=item, actors=setup.actors)
-                    stored += 1
-                    claims += len(item.result.statements)
-                    if stored >= count or claims >= target_claims:
-                        break
-            print(f"\r  stored {stored:,} articles, {claims:,} claims", end="", file=sys.stderr)
+
+        def until_target() -> Iterator[PreparedArticle]:
+            nonlocal claims
+            for item in prepared:
+                if claims >= target_claims:
+                    return
+                claims += len(item.result.statements)
+                yield item
+
+        for outcome in services.store_prepared(engine, until_target(), actors=setup.actors):
+            if isinstance(outcome, services.ArticleProblem):
+                raise RuntimeError(f"a generated article failed: {outcome.message()}")
+            stored += 1
+            if stored % 100 == 0:
+                print(f"\r  stored {stored:,} articles, {claims:,} claims", end="", file=sys.stderr)
         pool.terminate()
     print(file=sys.stderr)
     return stored
@@ -288,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     split_time = time.perf_counter() - started
     print(
         f"phase 1, real write path (splitter in {args.workers} processes -> "
-        f"services.store_article, {STORE_BATCH} articles per transaction): "
+        f"services.store_prepared, {services.GROUP_ARTICLES} articles per transaction): "
         f"{stored:,} articles in {split_time:.1f} s ({stored / split_time:,.0f} articles/s)"
     )
     copy_started = time.perf_counter()

@@ -14,6 +14,7 @@ from app.services.articles import (
     text_hash,
 )
 from app.services.batch import (
+    GROUP_ARTICLES,
     MAX_BATCH_ITEMS,
     check_article,
     checked_article,
@@ -30,6 +31,7 @@ from app.services.split_pool import ArticleProblem, SplitPool, default_workers
 from app.services.tagging import SplitterCache, SplitterSetup, splitter_for
 
 __all__ = [
+    "GROUP_ARTICLES",
     "MAX_BATCH_ITEMS",
     "ArticleProblem",
     "CountMode",
