@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -27,3 +28,15 @@ def test_readyz_is_503_on_an_unmigrated_database(tmp_path: Path) -> None:
         assert response.status_code == 503
         assert "db upgrade" in response.json()["detail"]
         assert client.get("/healthz").status_code == 200
+
+
+def test_start_up_objects_are_frozen_while_serving_and_released_at_shutdown(
+    tmp_path: Path,
+) -> None:
+    gc.unfreeze()
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'claims.db'}")
+    with TestClient(create_app(settings)) as client:
+        # The splitter's registries sit outside the collector while serving.
+        assert gc.get_freeze_count() > 10_000
+        assert client.get("/healthz").status_code == 200
+    assert gc.get_freeze_count() == 0
