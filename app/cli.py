@@ -29,6 +29,10 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings()
+    if args.workers > 1 and settings.split_workers is None:
+        # Each serving process splits its own batches: share the cores among them.
+        share = max(1, (os.cpu_count() or 1) // args.workers - 1)
+        os.environ["CLAIMS_SPLIT_WORKERS"] = str(share)
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -136,3 +136,34 @@ def test_ingest_splits_in_a_pool_of_processes(
     assert stored == [a["text"] for n, a in enumerate(articles) if n != 40]
     assert main(["ingest", str(source), "--jobs", "2"]) == 1
     assert "0 created, 79 existing, 1 failed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("workers", "configured", "expected"),
+    [(1, None, None), (2, None, str(max(1, 8 // 2 - 1))), (2, "3", "3")],
+)
+def test_serving_processes_share_the_cores_for_splitting(
+    sqlite_env: str,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+    configured: str | None,
+    expected: str | None,
+) -> None:
+    import os
+
+    import uvicorn
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    # Set first, so that whatever serve writes is undone after the test.
+    monkeypatch.setenv("CLAIMS_SPLIT_WORKERS", configured or "")
+    if configured is None:
+        monkeypatch.delenv("CLAIMS_SPLIT_WORKERS")
+    seen: dict[str, str | None] = {}
+
+    def run(*_: object, **kwargs: object) -> None:
+        seen["split_workers"] = os.environ.get("CLAIMS_SPLIT_WORKERS")
+        assert kwargs["workers"] == workers
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    assert main(["serve", "--workers", str(workers)]) == 0
+    assert seen["split_workers"] == expected
