@@ -16,30 +16,15 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 __all__ = ["driver_executemany", "driver_named", "driver_rows", "driver_value"]
 
-# A session's driver connection and dialect, found once per transaction: asking
-# the Session for its connection costs ~20 µs each time, and a page runs ~7
-# statements. Forgotten when the transaction ends, when the connection may go
-# back to the pool.
-_PINNED = "claimsapi.driver"
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _unpin(session: Session, _transaction: SessionTransaction) -> None:
-    session.info.pop(_PINNED, None)
-
 
 def _driver(session: Session) -> tuple[Any, str]:
-    pinned: tuple[Any, str] | None = session.info.get(_PINNED)
-    if pinned is None:
-        connection = session.connection()
-        pinned = (connection.connection.dbapi_connection, connection.dialect.name)
-        session.info[_PINNED] = pinned
-    return pinned
+    """The session's driver connection (in its transaction) and its dialect's name."""
+    connection = session.connection()
+    return connection.connection.dbapi_connection, connection.dialect.name
 
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")

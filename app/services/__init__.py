@@ -16,7 +16,6 @@ from app.services.articles import (
 from app.services.batch import (
     GROUP_ARTICLES,
     MAX_BATCH_ITEMS,
-    check_article,
     checked_article,
     ingest_batch,
     parse_batch,
@@ -44,7 +43,6 @@ __all__ = [
     "add_actor",
     "article_with_claims",
     "change_page",
-    "check_article",
     "checked_article",
     "claim_jsonld",
     "claim_page",

@@ -34,7 +34,6 @@ __all__ = [
     "GROUP_ARTICLES",
     "MAX_BATCH_ITEMS",
     "POOL_MINIMUM",
-    "check_article",
     "checked_article",
     "ingest_batch",
     "parse_batch",
@@ -80,7 +79,7 @@ def parse_batch(body: bytes, *, ndjson: bool, max_items: int = MAX_BATCH_ITEMS) 
     return items
 
 
-def check_article(raw: Any, *, max_article_bytes: int) -> ArticleIn:
+def _check_article(raw: Any, *, max_article_bytes: int) -> ArticleIn:
     """Validate one raw article as POST /v1/articles would: 400, 413 or 422 when it fails."""
     if isinstance(raw, AppError):
         raise raw
@@ -99,9 +98,9 @@ def check_article(raw: Any, *, max_article_bytes: int) -> ArticleIn:
 
 
 def checked_article(raw: Any, *, max_article_bytes: int) -> ArticleIn | ArticleProblem:
-    """`check_article`, its failure as a value so it can travel with the other articles."""
+    """The valid article, or its problem as a value that travels with the other articles."""
     try:
-        return check_article(raw, max_article_bytes=max_article_bytes)
+        return _check_article(raw, max_article_bytes=max_article_bytes)
     except AppError as exc:
         return ArticleProblem.from_error(exc)
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 ARTICLES = Path(__file__).parent.parent / "fixtures" / "api"
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
@@ -56,3 +58,16 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     assert body["status"] == status
     assert "Traceback" not in response.text
     return body
+
+
+def assert_no_orphans(conn: Connection) -> None:
+    """No claim link outlives its claim, and no reference its article."""
+    for table in ("claim_citation", "claim_actor", "claim_topic"):
+        orphans = conn.execute(
+            text(f"SELECT count(*) FROM {table} WHERE claim_id NOT IN (SELECT id FROM claim)")
+        ).scalar_one()
+        assert orphans == 0, table
+    refs = conn.execute(
+        text("SELECT count(*) FROM reference WHERE article_id NOT IN (SELECT id FROM article)")
+    ).scalar_one()
+    assert refs == 0

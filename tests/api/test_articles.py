@@ -7,7 +7,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.schemas import Article, ArticlePage, ArticleWithClaims, ClaimPage
-from tests.api.helpers import all_pages, article_body, assert_problem, post_article, texts
+from tests.api.helpers import (
+    all_pages,
+    article_body,
+    assert_no_orphans,
+    assert_problem,
+    post_article,
+    texts,
+)
 
 
 def _count(engine: Engine, table: str) -> int:
@@ -126,15 +133,7 @@ def test_delete_removes_the_article_and_everything_split_from_it(
     assert _count(engine, "article") == 1
     assert _count(engine, "claim") == kept["claim_count"]
     with engine.connect() as conn:
-        for table in ("claim_citation", "claim_actor", "claim_topic"):
-            orphans = conn.execute(
-                text(f"SELECT count(*) FROM {table} WHERE claim_id NOT IN (SELECT id FROM claim)")
-            ).scalar_one()
-            assert orphans == 0, table
-        orphan_refs = conn.execute(
-            text("SELECT count(*) FROM reference WHERE article_id NOT IN (SELECT id FROM article)")
-        ).scalar_one()
-        assert orphan_refs == 0
+        assert_no_orphans(conn)
 
 
 def test_deleted_ids_are_never_reused(client: TestClient) -> None:

@@ -22,6 +22,12 @@ def free_port() -> int:
         return port
 
 
+def _stat(pid: int | str) -> list[str]:
+    # pid (comm) state ppid ...: comm may hold spaces, so the fields after it.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()
+
+
 def descendants(pid: int) -> set[int]:
     """Every live process below `pid` (Linux: read from /proc; elsewhere: none)."""
     children: dict[int, list[int]] = {}
@@ -29,9 +35,7 @@ def descendants(pid: int) -> set[int]:
         if not entry.name.isdigit():
             continue
         try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                # pid (comm) state ppid ...: comm may hold spaces, so split after it.
-                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            ppid = int(_stat(entry.name)[1])
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry.name))
@@ -48,8 +52,7 @@ def descendants(pid: int) -> set[int]:
 def alive(pid: int) -> bool:
     """True while `pid` runs (a zombie counts as gone)."""
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        return _stat(pid)[0] != "Z"
     except OSError:
         return False
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from app.db import is_sqlite
 from app.migrate import current_revision, head_revision
+from tests.api.helpers import assert_no_orphans
 from tests.conftest import empty_database
 from tests.reliability.server import alive, descendants, running_service
 
@@ -49,15 +50,7 @@ def _assert_whole(engine: Engine) -> int:
             {"n": STATEMENTS},
         ).all()
         assert partial == []
-        for table in ("claim_citation", "claim_actor", "claim_topic"):
-            orphans = conn.execute(
-                text(f"SELECT count(*) FROM {table} WHERE claim_id NOT IN (SELECT id FROM claim)")
-            ).scalar_one()
-            assert orphans == 0, table
-        refs = conn.execute(
-            text("SELECT count(*) FROM reference WHERE article_id NOT IN (SELECT id FROM article)")
-        ).scalar_one()
-        assert refs == 0
+        assert_no_orphans(conn)
         total = conn.execute(text("SELECT value FROM counter WHERE name = 'claims'")).scalar()
         claims = conn.execute(text("SELECT count(*) FROM claim")).scalar_one()
         assert total in (None, claims) if claims == 0 else total == claims
