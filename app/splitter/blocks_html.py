@@ -168,6 +168,8 @@ class _Reader(HTMLParser):
         self.url: str | None = None
         self.sup_start: tuple[int, int] | None = None
         self.sup_hash = False
+        self.sup_target: str | None = None  # the id a footnote link inside <sup> points at
+        self.targets: dict[str, str] = {}  # id -> the label of the markers that link to it
         self.ordinals: Counter[int] = Counter()
         self.next_container = 1
         self.title: BlockBuilder | None = None  # the page <title> while it is read
@@ -272,7 +274,7 @@ class _Reader(HTMLParser):
             self.flush()
         if name == "br":
             if not parent.drop and len(self.builder):
-                self.builder.put(" ", start, end)
+                self.builder.line_break(start, end)
             return
         if name in _VOID:
             return
@@ -318,6 +320,8 @@ class _Reader(HTMLParser):
             if href.startswith("#"):
                 hash_link = True
                 self.sup_hash = self.sup_hash or self.sup_start is not None
+                if self.sup_start is not None:
+                    self.sup_target = href[1:]
             elif href and not drop and self.url is None:
                 self.url = href
         context = _Context(
@@ -336,6 +340,7 @@ class _Reader(HTMLParser):
         if name == "sup" and not drop:
             self.sup_start = (len(self.builder), self.builder.mark())
             self.sup_hash = hash_link
+            self.sup_target = None
             if not len(self.builder):
                 self.block_context = parent
 
@@ -364,12 +369,26 @@ class _Reader(HTMLParser):
         match = _SUP_LABELS.match(inner)
         if match is None or not (self.sup_hash or inner.startswith("[")):
             return
-        self.markers.append(Marker(start, end, expand_labels(match.group(1)), "html"))
+        labels = expand_labels(match.group(1))
+        self.markers.append(Marker(start, end, labels, "html"))
+        if self.sup_target and len(labels) == 1:
+            self.targets.setdefault(self.sup_target, labels[0])
 
     def read(self) -> list[Block]:
         self.feed(guard_html(self.source))
         self.close()
+        self._link_targets()
         return self.blocks
+
+    def _link_targets(self) -> None:
+        """An element that footnote links point at is a reference entry, whatever its id."""
+        if not self.targets:
+            return
+        for block in self.blocks:
+            label = self.targets.get(block.anchor or "")
+            if label is not None and block.container != "footnotes" and block.kind != "heading":
+                block.container = "footnotes"
+                block.label = label
 
     def close(self) -> None:
         super().close()

@@ -133,7 +133,7 @@ def _inline_block(
             if found >= 0:
                 break
         if len(builder):
-            builder.put(" ", max(found - 1, 0), max(found, 0))
+            builder.line_break(max(found - 1, 0), max(found, 0))
         if found < 0:
             return None if not len(builder) else builder.build(kind, no_markers=code, url=url)
         link = render_inline(source, found, found + len(stripped), builder, code)

@@ -51,7 +51,7 @@ def text_blocks(source: str) -> list[Block]:
     for start, end, blank in lines:
         line = source[start:end]
         if builder is not None and not blank and _continues(last, line, width):
-            builder.put(" ", start - 1, start)
+            builder.line_break(start - 1, start)
             builder.copy(start, end)
             last = line
             continue

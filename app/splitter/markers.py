@@ -10,12 +10,12 @@ import re
 
 from app.splitter.text import Block, Marker
 
-__all__ = ["expand_labels", "find_markers"]
+__all__ = ["cites_by_superscript", "expand_labels", "find_markers"]
 
 _NUM = r"\d{1,3}"
 _RANGE = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?"
 _SUPER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_CANDIDATE = re.compile(f"[\\[{_SUPER_DIGITS}]")  # a block without these holds no textual marker
+_CANDIDATE = re.compile(f"[\\[({_SUPER_DIGITS}]")  # a block without these holds no textual marker
 _SUPER_TO_ASCII = str.maketrans(_SUPER_DIGITS + "⁻", "0123456789-")
 
 MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -25,6 +25,8 @@ MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("footnote", re.compile(r"\[\^([^\]\s]{1,24})\]")),
     # Unicode superscripts ¹²,³ - only counted when the labels exist (see find_markers)
     ("superscript", re.compile(rf"[{_SUPER_DIGITS}]+(?:[,⁻][{_SUPER_DIGITS}]+)*")),
+    # (1)(2), (1, 2): only counted when the labels exist and they close a clause (see below)
+    ("paren", re.compile(rf"\(({_RANGE}(?:\s*,\s*{_RANGE})*)\)")),
     # Editorial notes: cut like markers, cite nothing
     (
         "note",
@@ -37,7 +39,6 @@ MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_ATTACHED_ONLY = {"note"}  # letter notes must touch the word or period they follow
 
 
 def expand_labels(raw: str) -> tuple[str, ...]:
@@ -57,7 +58,32 @@ def expand_labels(raw: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def find_markers(block: Block, *, known_labels: frozenset[str]) -> list[Marker]:
+def cites_by_superscript(texts: list[str], *, known_labels: frozenset[str]) -> bool:
+    """True when superscript digits cite at least two different references in the texts.
+
+    Then a superscript after any word is a marker (`day⁴.`, `44C¹³`, `2.6%¹²`); in
+    a text that does not cite this way it must follow a stop or a longer word.
+    """
+    cited: set[str] = set()
+    pattern = MARKER_PATTERNS[2][1]
+    for text in texts:
+        if text.isascii():
+            continue
+        for match in pattern.finditer(text):
+            ascii_labels = match.group().translate(_SUPER_TO_ASCII)
+            labels = expand_labels(ascii_labels)
+            if not all(label in known_labels for label in labels):
+                labels = tuple(ch for ch in ascii_labels if ch.isdigit())
+            if labels and all(label in known_labels for label in labels):
+                cited.update(labels)
+                if len(cited) > 1:
+                    return True
+    return False
+
+
+def find_markers(
+    block: Block, *, known_labels: frozenset[str], superscript_scheme: bool = False
+) -> list[Marker]:
     """All markers of a block, in order: pre-found HTML ones plus textual ones."""
     text = block.text
     found: list[Marker] = list(block.markers)
@@ -82,10 +108,16 @@ def find_markers(block: Block, *, known_labels: frozenset[str]) -> list[Marker]:
                     if not all(label in known_labels for label in labels):
                         # ¹² read as two markers when 12 is no label but 1 and 2 are
                         labels = tuple(ch for ch in ascii_labels if ch.isdigit())
-                    if not _superscript_cites(text, start, labels, known_labels):
+                    if not _superscript_cites(
+                        text, start, labels, known_labels, scheme=superscript_scheme
+                    ):
                         continue
                 elif style == "note":
                     labels = ()
+                elif style == "paren":
+                    labels = expand_labels(match.group(1))
+                    if not _paren_cites(text, start, end, labels, known_labels):
+                        continue
                 else:
                     labels = expand_labels(match.group(1))
                 taken[start:end] = b"\x01" * (end - start)
@@ -103,8 +135,42 @@ def find_markers(block: Block, *, known_labels: frozenset[str]) -> list[Marker]:
     return widened
 
 
+_AFTER_PAREN_MARKER = re.compile(r"\s*(?:\(\d|[.,;:!?)\]\"”’']|$|\s+[^a-z\s])")
+
+
+def _paren_cites(
+    text: str, start: int, end: int, labels: tuple[str, ...], known: frozenset[str]
+) -> bool:
+    """(1) cites only when its labels are references and it closes a clause.
+
+    In "demands (1) a ceasefire and (2) ..." the numbers enumerate: a lower-case
+    word follows them. A citation stands after a word or a stop and is followed by
+    punctuation, the end of the text, another marker or the next sentence.
+    """
+    if not labels or not all(label in known for label in labels) or start == 0:
+        return False
+    before = text[start - 1]
+    if before.isspace():
+        before = text[start - 2] if start >= 2 else "("
+    if before in "([{" or before.isspace():
+        return False
+    return _AFTER_PAREN_MARKER.match(text, end) is not None
+
+
+def _closes_clause(text: str, start: int) -> bool:
+    """True when the superscript run at `start` is followed by a stop or the end."""
+    end = start
+    while end < len(text) and (text[end] in _SUPER_DIGITS or text[end] in ",⁻"):
+        end += 1
+    return (
+        end == len(text)
+        or text[end] in ".,;:!?)\"”’'"
+        or (text[end].isspace() and (end + 1 < len(text) and text[end + 1].isupper()))
+    )
+
+
 def _superscript_cites(
-    text: str, start: int, labels: tuple[str, ...], known: frozenset[str]
+    text: str, start: int, labels: tuple[str, ...], known: frozenset[str], *, scheme: bool
 ) -> bool:
     """A superscript cites only when its labels are references and it follows a word or stop."""
     if not labels or not all(label in known for label in labels):
@@ -113,10 +179,17 @@ def _superscript_cites(
         return False
     before = text[start - 1]
     if before.isdigit():
-        return False  # 10³
+        # 10³ and 2² are powers; in a text that cites by superscript, `in 2006³` and
+        # `on April 1³.` (a number closing its clause) cite
+        digits = start
+        while digits > 0 and text[digits - 1].isdigit():
+            digits -= 1
+        return scheme and (start - digits >= 3 or _closes_clause(text, start))
     if before.isalpha():
         word_start = start
         while word_start > 0 and text[word_start - 1].isalpha():
             word_start -= 1
-        return start - word_start > 3  # not km² or m³
-    return before in ".,;:)\"”’'!?"
+        if start - word_start <= 2 and labels in (("2",), ("3",)):
+            return False  # a unit: km², m³
+        return scheme or start - word_start > 3
+    return before in ".,;:)\"”’'!?" or (scheme and not before.isspace())

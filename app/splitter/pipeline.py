@@ -14,7 +14,7 @@ from typing import Protocol
 from app.splitter.attribution import InlineAttribution
 from app.splitter.blocks import extract_blocks
 from app.splitter.furniture import FurnitureRules
-from app.splitter.markers import find_markers
+from app.splitter.markers import cites_by_superscript, find_markers
 from app.splitter.normalise import normalise
 from app.splitter.references import find_references
 from app.splitter.segment import Abbreviations, segment_block
@@ -139,10 +139,16 @@ def step_references(state: State, tools: Tools) -> None:
 def step_markers(state: State, tools: Tools) -> None:
     """Citation markers of every remaining block; marker-free folded block texts."""
     known = frozenset(r.label for r in state.references if r.label)
+    body = [b.text for b, role in zip(state.blocks, state.roles, strict=True) if role == "body"]
+    scheme = bool(known) and cites_by_superscript(body, known_labels=known)
     state.markers = []
     state.texts = []
     for block, role in zip(state.blocks, state.roles, strict=True):
-        markers = find_markers(block, known_labels=known) if role == "body" else []
+        markers = (
+            find_markers(block, known_labels=known, superscript_scheme=scheme)
+            if role == "body"
+            else []
+        )
         state.markers.append(markers)
         state.texts.append(fold(cut_markers(block.text, markers)) if markers else fold(block.text))
 

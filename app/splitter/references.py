@@ -1,14 +1,26 @@
 """Step: find the reference list (and other end matter) and parse its entries.
 
-Runs before segmentation so the list is never split into sentences. End
-matter starts at a references/notes/see-also heading, at a run of `[n]`
-entries, or at trailing URL-only entries; everything after it is either a
-reference entry, a note, or furniture.
+Runs before segmentation so the list is never split into sentences. The list
+is read as a grammar, not as one rule per layout: a reference list is a run of
+entries; an entry is an optional label, then text. Layouts differ only in how
+entries are separated (blocks, line breaks, or nothing but the next label on
+the same line) and in the label's form (`[1]`, `1.`, `1)`, `(1)`, `¹`, `^`, a
+list item's number, an HTML anchor, none). So the blocks are cut into lines
+at their line breaks, end matter is found line by line, and each line is cut
+at the labels of its own form that continue its numbering.
+
+End matter starts at a references/notes/see-also heading, at a `[n]` entry,
+at a run of numbered entries from 1 to the end of the text that read like
+references, or at trailing URL-only lines; everything after it is a reference
+entry, a note, or furniture. An unnumbered list takes its numbers from its
+order when the body cites by number.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from app.splitter.furniture import FurnitureRules, has_terminal, word_count
 from app.splitter.sources import SourceRegistry
@@ -18,153 +30,387 @@ from app.splitter.types import Reference, Span
 __all__ = ["find_references"]
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\])]+", re.IGNORECASE)
-_BRACKET_ENTRY = re.compile(r"^\[(\d{1,3}|[a-z])\]:?\s*(\S.*)$", re.IGNORECASE)
-_NUMBER_ENTRY = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
-_LETTER_ENTRY = re.compile(r"^([a-z])[.)]\s+(\S.*)$")
-_CARET_ENTRY = re.compile(r"^\^\s*(?:(?:[a-z]\s){1,6})?(\S.*)$")
-_BACKLINK = re.compile(r"^\^\s*(?:(?:[a-z]\s){1,6})?")
+_URLS_ONLY = re.compile(r"(?:(?:https?://|www\.)\S+\s*)+", re.IGNORECASE)
+_SUPER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPER_TO_ASCII = str.maketrans(_SUPER_DIGITS, "0123456789")
+
+# The label forms an entry may start with: (form, pattern matched at the entry's start).
+# Group 1 is the label. Numbered forms continue their numbering within a line.
+_LABEL_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("bracket", re.compile(r"\[(\d{1,3})\]:?(?=\s|$)\s*")),
+    ("paren", re.compile(r"\((\d{1,3})\)(?=\s|$)\s*")),
+    ("number", re.compile(r"(\d{1,3})[.)](?=\s|$)\s*")),
+    ("superscript", re.compile(rf"([{_SUPER_DIGITS}]{{1,3}})\s*")),
+    ("letter", re.compile(r"\[([a-z])\]:?(?=\s|$)\s*|([a-z])[.)](?=\s)\s*")),
+)
+_NUMBERED = frozenset({"bracket", "paren", "number", "superscript"})
+# Wikipedia's back-links before an entry: "^", "^ a b c".
+_BACKLINK = re.compile(r"\^\s*(?:(?:[a-z]\s+){1,26}(?=\S))?")
 _SOURCES_LINE = re.compile(r"^(?:sources?|via)\s*:\s*(\S.*)$", re.IGNORECASE)
+_NAME_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+and\s+|\s+&\s+")
+# A body that cites by number: [1], [1, 2], (1), superscript digits.
+_NUMERIC_MARKER = re.compile(rf"\[\s*\d{{1,3}}\s*[\],;–—-]|\(\d{{1,3}}\)|[{_SUPER_DIGITS}]")
 _LIST_LINE_MAX_WORDS = 25  # headlines and entries of a "Related" list are shorter than prose
-_URL_ONLY = re.compile(r"^(?:\[?\d{1,3}[.)\]]:?\s+)?(?:https?://|www\.)\S+$", re.IGNORECASE)
+_NEXT_LABEL_GAP = 5  # a numbered list may skip a few numbers, never jump far
 
 
-def _entry(block: Block, text: str) -> tuple[str | None, str, bool] | None:
-    """(label, entry text, is_note) of a reference-like block, or None."""
-    if block.kind == "footnote" and block.label is not None:
-        return block.label, text, False
-    for pattern, is_note in (
-        (_BRACKET_ENTRY, False),
-        (_NUMBER_ENTRY, False),
-        (_LETTER_ENTRY, True),
-    ):
-        match = pattern.match(text)
-        if match:
-            label = match.group(1)
-            return label, _BACKLINK.sub("", match.group(2)), is_note or not label.isdigit()
-    match = _CARET_ENTRY.match(text)
-    if match:
-        return None, match.group(1), False
-    if block.label is not None:
-        return block.label, _BACKLINK.sub("", text), not block.label.isdigit()
-    return None
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of a block (blocks are cut at their line breaks), in block coordinates."""
+
+    block: int
+    start: int
+    end: int
+    text: str  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One parsed entry: its label (None: unlabelled) and text range in its block."""
+
+    label: str | None
+    start: int
+    end: int
+    form: str  # a _LABEL_FORMS name, "item" (the markup's label), "caret", "url" or "plain"
+    note: bool = False
 
 
 def find_references(
     blocks: list[Block], roles: list[str], *, registry: SourceRegistry, rules: FurnitureRules
 ) -> list[Reference]:
     """Mark reference and end-matter blocks in `roles`; return the parsed references."""
-    references: list[Reference] = []
-    texts = [fold(b.text) for b in blocks]
+    lines = list(_lines(blocks))
+    zone = _zone_start(blocks, lines, rules, registry)
+    zone_block = lines[zone].block if zone < len(lines) else len(blocks)
+    collected: list[tuple[_Entry, Block, bool]] = []  # (entry, its block, from a list)
 
-    def add(label: str, text: str, block: Block) -> None:
-        url = block.url
-        if url is None:
-            found = _URL.search(text)
-            url = found.group() if found else None
-        source = registry.resolve(text, url) if text else None
-        span = Span(block.start, block.end)
-        references.append(Reference(label=label, text=text, url=url, source=source, span=span))
-
-    start = _end_matter_start(blocks, texts, rules)
-    mode = "run"
-    ordinal = 0
-    for index, block in enumerate(blocks):
-        text = texts[index]
+    for index in range(zone_block):
+        block = blocks[index]
         if block.container == "footnotes" and block.kind == "heading":
             roles[index] = "furniture"  # "Sources" heading inside an HTML footnotes section
-            continue
-        if index < start:
-            if block.kind == "footnote" or block.container == "footnotes":
-                roles[index] = "reference"
-                parsed = _entry(block, text)
-                label = parsed[0] if parsed and parsed[0] else block.label or ""
-                add(label, parsed[1] if parsed else text, block)
-                continue
+        elif block.kind == "footnote" or block.container == "footnotes":
+            roles[index] = "reference"
+            collected.extend((entry, block, True) for entry in _footnote_entries(block))
+        else:
+            text = fold(block.text)
             match = _SOURCES_LINE.match(text)
             if match and block.kind in ("line", "para"):
                 roles[index] = "reference"
-                for name in re.split(r"\s*[,;]\s*|\s+and\s+", match.group(1).rstrip(".")):
-                    if name:
-                        add("", name, block)
+                collected.extend((e, block, True) for e in _name_entries(block, match.start(1)))
+
+    mode = "run"
+    for line in lines[zone:] if zone < len(lines) else ():
+        block = blocks[line.block]
+        if roles[line.block] == "body":
+            roles[line.block] = "furniture"  # until one of its lines gives an entry
+        if block.container == "footnotes" and block.kind == "heading":
             continue
-        kind = rules.heading_kind(text) if block.kind != "footnote" else None
-        if kind is not None and (block.kind in ("heading", "line", "para")):
-            roles[index] = "furniture"
+        if block.kind == "footnote" or block.container == "footnotes":
+            if line.start == 0:
+                roles[line.block] = "reference"
+                collected.extend((entry, block, True) for entry in _footnote_entries(block))
+            continue
+        kind = rules.heading_kind(line.text)
+        if kind is not None and block.kind in ("heading", "line", "para"):
             mode = kind
-            ordinal = 0
             continue
-        parsed = _entry(block, text)
-        if block.container == "footnotes" and parsed is None:
-            parsed = (block.label or "", text, False)
-        if mode == "end" and (_BRACKET_ENTRY.match(text) or _URL_ONLY.match(text)):
+        entries = _line_entries(block, line)
+        if mode == "end" and entries and entries[0].form in ("bracket", "url"):
             mode = "run"  # a reference run after a "Related" box
-            ordinal = 0
-        if parsed is not None and mode in ("run", "references", "notes"):
-            entry_label, entry_text, is_note = parsed
-            if mode == "notes" and (entry_label is None or not entry_label.isdigit()):
-                is_note = True  # unnumbered "^ ..." lines under Notes are explanatory notes
-            roles[index] = "reference" if not is_note else "furniture"
-            if is_note:
+        if entries and mode in ("run", "references", "notes"):
+            for entry in entries:
+                note = entry.note or (mode == "notes" and entry.form not in _NUMBERED)
+                if not note:
+                    collected.append((entry, block, True))
+            roles[line.block] = "reference"
+            continue
+        if mode == "references":
+            match = _SOURCES_LINE.match(line.text)
+            if match:
+                named = _name_entries(block, line.start + _offset_of(block, line, match.start(1)))
+                collected.extend((entry, block, True) for entry in named)
+                roles[line.block] = "reference"
                 continue
-            ordinal += 1
-            add(entry_label if entry_label is not None else str(ordinal), entry_text, block)
-            continue
-        if mode == "references" and not rules.is_furniture(text) and len(text.split()) <= 12:
-            roles[index] = "reference"
-            add("", text, block)
-            continue
-        roles[index] = "furniture"
+            if not rules.is_furniture(line.text) and word_count(line.text) <= 12:
+                collected.append((_Entry(None, line.start, line.end, "plain"), block, True))
+                roles[line.block] = "reference"
+                continue
         if mode == "run":
             mode = "end"
+
+    number_unlabelled = not any(
+        entry.label is not None and entry.form in _NUMBERED | {"item"}
+        for entry, _block, _listed in collected
+    ) and _cites_by_number(blocks[:zone_block], roles)
+    references: list[Reference] = []
+    ordinal = 0
+    for entry, block, _listed in collected:
+        label = entry.label
+        if label is None:
+            ordinal += 1
+            label = str(ordinal) if number_unlabelled or entry.form == "caret" else ""
+        text = fold(_BACKLINK.sub("", block.text[entry.start : entry.end], count=1))
+        if not text:
+            continue
+        url = _entry_url(block, entry, text)
+        span = Span(block.start_of(entry.start), block.end_of(entry.end))
+        sources = registry.resolve_all(text, url)
+        for source in sources or (None,):
+            references.append(Reference(label=label, text=text, url=url, source=source, span=span))
     return references
 
 
-def _end_matter_start(blocks: list[Block], texts: list[str], rules: FurnitureRules) -> int:
-    """Index of the first end-matter block, or len(blocks) when there is none."""
-    count = len(blocks)
-    tail_ok = [True] * (count + 1)  # from here on: only URL entries or furniture
-    for index in range(count - 1, -1, -1):
-        text = texts[index]
-        tail_ok[index] = tail_ok[index + 1] and bool(
-            _URL_ONLY.match(text) or rules.is_furniture(text)
-        )
-    for index in range(1, count):
-        block = blocks[index]
-        text = texts[index]
-        if block.kind in ("footnote",) or block.container == "footnotes":
+def _lines(blocks: list[Block]) -> Iterator[_Line]:
+    """Every block cut at its line breaks, in order."""
+    for index, block in enumerate(blocks):
+        start = 0
+        for cut in [*block.breaks, len(block.text)]:
+            text = fold(block.text[start:cut])
+            if text:
+                yield _Line(index, start, cut, text)
+            start = cut + 1
+
+
+def _offset_of(block: Block, line: _Line, folded_offset: int) -> int:
+    """The offset in the raw line of a position in its folded text (leading space skipped)."""
+    raw = block.text[line.start : line.end]
+    return len(raw) - len(raw.lstrip()) + folded_offset
+
+
+def _footnote_entries(block: Block) -> list[_Entry]:
+    """A block the markup declares a footnote: one entry labelled by the markup when it can."""
+    entries = _line_entries(block, _Line(0, 0, len(block.text), fold(block.text)))
+    if block.label is not None and len(entries) <= 1:
+        start = entries[0].start if entries else 0
+        return [_Entry(block.label, start, len(block.text), "item", not block.label.isdigit())]
+    return entries or [_Entry(None, 0, len(block.text), "plain")]
+
+
+def _name_entries(block: Block, start: int) -> list[_Entry]:
+    """'Sources: Reuters; AP and BBC': one unlabelled entry per name from `start` on."""
+    entries: list[_Entry] = []
+    text = block.text
+    end = len(text.rstrip().rstrip("."))
+    position = start
+    for separator in _NAME_SEPARATOR.finditer(text, start, end):
+        if separator.start() > position:
+            entries.append(_Entry(None, position, separator.start(), "plain"))
+        position = separator.end()
+    if end > position:
+        entries.append(_Entry(None, position, end, "plain"))
+    return entries
+
+
+def _label_at(text: str, position: int) -> tuple[str, str, int] | None:
+    """(form, label, end of the label) when an entry label starts at `position`."""
+    for form, pattern in _LABEL_FORMS:
+        match = pattern.match(text, position)
+        if match is None:
             continue
+        label = match.group(1) or match.group(match.lastindex or 1)
+        if form == "superscript":
+            label = label.translate(_SUPER_TO_ASCII)
+        return form, label.lstrip("0") or label, match.end()
+    return None
+
+
+def _line_entries(block: Block, line: _Line) -> list[_Entry]:
+    """The entries of one line: cut at each label continuing its numbering, or at URLs."""
+    text = block.text
+    position = line.start
+    while position < line.end and text[position].isspace():
+        position += 1
+    labelled = _label_at(text, position)
+    if labelled is None and line.start == 0 and block.label is not None and block.kind == "item":
+        return [_Entry(block.label, position, line.end, "item", not block.label.isdigit())]
+    if labelled is None:
+        rest = text[position : line.end]
+        if _URLS_ONLY.fullmatch(rest.rstrip()):
+            return [
+                _Entry(None, position + m.start(), position + m.end(), "url")
+                for m in _URL.finditer(rest)
+            ]
+        if rest.startswith("^"):
+            return [_Entry(None, position, line.end, "caret")]
+        return []
+    form, label, body = labelled
+    if form not in _NUMBERED:
+        return [_Entry(label, body, line.end, form, note=True)]
+    entries: list[_Entry] = []
+    pattern = dict(_LABEL_FORMS)[form]
+    while True:
+        following = _next_label(text, pattern, form, int(label), body, line.end)
+        if following is None:
+            entries.append(_Entry(label, body, line.end, form))
+            return entries
+        at, next_label, next_body = following
+        entries.append(_Entry(label, body, at, form))
+        label, body = next_label, next_body
+
+
+def _next_label(
+    text: str, pattern: re.Pattern[str], form: str, current: int, start: int, end: int
+) -> tuple[int, str, int] | None:
+    """The next label of the same form after whitespace that continues the numbering."""
+    opener = {"bracket": "[", "paren": "(", "superscript": None, "number": None}[form]
+    position = start
+    while position < end:
+        if opener is not None:
+            found = text.find(opener, position, end)
+            at = found if found >= 0 else None
+        else:
+            at = _next_label_start(text, form, position, end)
+        if at is None:
+            return None
+        position = at + 1
+        if at == 0 or not text[at - 1].isspace():
+            continue
+        match = pattern.match(text, at, end)
+        if match is None:
+            continue
+        raw = match.group(1)
+        label = raw.translate(_SUPER_TO_ASCII) if form == "superscript" else raw
+        if current < int(label) <= current + _NEXT_LABEL_GAP:
+            return at, label.lstrip("0") or label, match.end()
+    return None
+
+
+_DIGIT_RUN = re.compile(r"\d{1,3}[.)]")
+_SUPER_RUN = re.compile(f"[{_SUPER_DIGITS}]")
+
+
+def _next_label_start(text: str, form: str, start: int, end: int) -> int | None:
+    """Where the next candidate label of an unbracketed form starts."""
+    found = (_DIGIT_RUN if form == "number" else _SUPER_RUN).search(text, start, end)
+    return found.start() if found else None
+
+
+def _entry_url(block: Block, entry: _Entry, text: str) -> str | None:
+    """The entry's link: its own URL text, else the block's link when the entry is the block."""
+    found = _URL.search(text)
+    if found:
+        return found.group()
+    if block.url is not None and (entry.start, entry.end) == (0, len(block.text)):
+        return block.url
+    if block.url is not None and entry.form in ("item", "plain") and not block.breaks:
+        return block.url
+    return None
+
+
+def _cites_by_number(blocks: list[Block], roles: list[str]) -> bool:
+    """True when a body block before the list holds a numeric citation marker."""
+    return any(
+        block.markers or _NUMERIC_MARKER.search(block.text)
+        for block, role in zip(blocks, roles, strict=False)
+        if role == "body"
+    )
+
+
+# -- where end matter starts ---------------------------------------------------------------
+
+
+def _zone_start(
+    blocks: list[Block], lines: list[_Line], rules: FurnitureRules, registry: SourceRegistry
+) -> int:
+    """Index of the first end-matter line, or len(lines) when there is none."""
+    count = len(lines)
+    listed = [_is_listed(blocks[line.block], line) for line in lines]
+    headings = [rules.heading_kind(line.text) for line in lines]
+    # Suffix tables, so that every question about "the rest of the text" costs O(1).
+    tail_ok = [True] * (count + 1)  # from here on: only entries, end headings or furniture
+    tail_urls = [True] * (count + 1)  # from here on: only URL entries or furniture
+    prose_after = [False] * (count + 1)  # a paragraph of prose stands after this line
+    entries_after = [0] * (count + 1)  # listed lines from here on
+    alike_after = [0] * (count + 1)  # ... of which read like references
+    for index in range(count - 1, -1, -1):
+        line = lines[index]
+        block = blocks[line.block]
+        furniture = rules.is_furniture(line.text)
+        urls = bool(_URLS_ONLY.fullmatch(_unlabelled(line.text)))
+        tail_urls[index] = tail_urls[index + 1] and (urls or furniture)
+        tail_ok[index] = tail_ok[index + 1] and (
+            listed[index] or urls or furniture or headings[index] is not None
+        )
+        notes = block.kind == "footnote" or block.container == "footnotes"
+        prose_after[index] = prose_after[index + 1] or (
+            not notes and word_count(line.text) > _LIST_LINE_MAX_WORDS and has_terminal(line.text)
+        )
+        entries_after[index] = entries_after[index + 1] + listed[index]
+        alike_after[index] = alike_after[index + 1] + (
+            listed[index] and _reads_like_reference(line.text, registry)
+        )
+    after_headings = True  # every earlier line of the current block names a section
+    for index in range(count):
+        line = lines[index]
+        block = blocks[line.block]
+        if index == 0 or lines[index - 1].block != line.block:
+            after_headings = True
+        elif headings[index - 1] is None:
+            after_headings = False
+        if index == 0 or block.kind == "footnote" or block.container == "footnotes":
+            continue
+        if line.start > 0 and not after_headings:
+            continue  # end matter starts at a block, or after a heading line inside one
+        text = line.text
+        kind = headings[index]
+        if kind is not None and block.kind in ("heading", "line", "para"):
+            if kind == "end":
+                # "Related" / "Read more" ends the article only when no prose follows it
+                if not prose_after[index + 1]:
+                    return index
+            elif index + 1 >= count or _starts_list(lines[index + 1], listed[index + 1]):
+                return index
+        labelled = _label_at(text, 0)
+        if block.kind in ("line", "para") and labelled and labelled[0] == "bracket":
+            return index
+        if _URLS_ONLY.fullmatch(_unlabelled(text)) and tail_urls[index]:
+            return index
         if (
-            block.kind in ("heading", "line", "para")
-            and rules.heading_kind(text) is not None
-            and _entry_follows(blocks, texts, index, rules)
+            tail_ok[index]
+            and (_label_of(block, line) == "1" or text.startswith("^"))
+            and alike_after[index] * 2 > entries_after[index]
         ):
-            return index
-        if block.kind in ("line", "para") and _BRACKET_ENTRY.match(text) and text[1].isdigit():
-            return index
-        if _URL_ONLY.match(text) and tail_ok[index]:
-            return index
+            return index  # a numbered list from 1 to the end whose entries read like references
     return count
 
 
-def _entry_follows(
-    blocks: list[Block], texts: list[str], index: int, rules: FurnitureRules
-) -> bool:
-    """An end-matter heading counts only when followed by entries or nothing but furniture."""
-    kind = rules.heading_kind(texts[index])
-    if kind == "end":
-        # "Related" / "Read more" ends the article only when no paragraph of prose follows it
-        return not any(
-            word_count(text) > _LIST_LINE_MAX_WORDS and has_terminal(text)
-            for block, text in zip(blocks[index + 1 :], texts[index + 1 :], strict=True)
-            if block.kind != "footnote" and block.container != "footnotes"
-        )
-    following = texts[index + 1 : index + 3]
-    if not following:
+def _starts_list(line: _Line, listed: bool) -> bool:
+    """True when a line under a references heading begins its list."""
+    return listed or bool(_URLS_ONLY.fullmatch(line.text)) or word_count(line.text) <= 12
+
+
+def _unlabelled(text: str) -> str:
+    """The line without a leading entry label."""
+    labelled = _label_at(text, 0)
+    return text[labelled[2] :] if labelled else text
+
+
+def _is_listed(block: Block, line: _Line) -> bool:
+    """True when the line starts like a list entry (a label, back-links or list markup)."""
+    if block.kind == "footnote" or block.container == "footnotes":
         return True
-    nxt = blocks[index + 1]
-    return (
-        _entry(nxt, following[0]) is not None
-        or nxt.kind == "footnote"
-        or nxt.container == "footnotes"
-        or len(following[0].split()) <= 12
-    )
+    if block.kind == "item" and block.label is not None and line.start == 0:
+        return True
+    return _label_at(line.text, 0) is not None or line.text.startswith("^")
+
+
+def _label_of(block: Block, line: _Line) -> str | None:
+    """The numeric label a line starts with (or its list item's number)."""
+    labelled = _label_at(line.text, 0)
+    if labelled is not None:
+        return labelled[1] if labelled[0] in _NUMBERED else None
+    if block.kind == "item" and line.start == 0 and block.label and block.label.isdigit():
+        return block.label
+    return None
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+
+
+def _reads_like_reference(text: str, registry: SourceRegistry) -> bool:
+    """A link, a publisher, a dated title or a short name: what list entries of sources hold."""
+    if _URL.search(text) or "Retrieved" in text or registry.mentions(text):
+        return True
+    if _YEAR.search(text) and ('"' in text or "“" in text):
+        return True
+    return word_count(_unlabelled(text)) <= 6 and not has_terminal(text)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import ahocorasick
 import tldextract
+from anyascii import anyascii
 
 from app.splitter.types import Source
 
@@ -42,10 +43,16 @@ def _NAME_EDGE(char: str) -> bool:  # noqa: N802 - reads like the regex class it
 
 
 def slugify(name: str) -> str:
-    """Lower-case ASCII slug of a name: 'Al Jazeera' -> 'al-jazeera'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug or "source"
+    """Lower-case ASCII slug of a name in any script: 'Al Jazeera' -> 'al-jazeera'.
+
+    Transliterated, so names in different scripts get different slugs; a name with
+    nothing to transliterate gets one derived from its own text, never a shared constant.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")
+    if slug:
+        return slug[:80].rstrip("-")
+    digest = hashlib.sha256(" ".join(name.split()).casefold().encode()).hexdigest()[:10]
+    return f"source-{digest}"
 
 
 def registered_domain(url_or_host: str) -> str | None:
@@ -68,6 +75,7 @@ class SourceRegistry:
     prose_names: re.Pattern[str]  # names safe to look for inside running text
     name_of: dict[str, Source]  # exact alias/name (case kept) -> source
     prose_automaton: Any  # ahocorasick.Automaton over the same names (untyped)
+    by_slug: dict[str, Source]
 
     @classmethod
     def load(cls) -> SourceRegistry:
@@ -102,7 +110,8 @@ class SourceRegistry:
         for name in prose:
             automaton.add_word(name, len(name))
         automaton.make_automaton()
-        return cls(tuple(sources), by_key, by_domain, pattern, name_of, automaton)
+        by_slug = {source.slug: source for source in sources}
+        return cls(tuple(sources), by_key, by_domain, pattern, name_of, automaton, by_slug)
 
     def mentions(self, text: str) -> bool:
         """True when a prose-safe publisher name stands in `text` as whole words (fast)."""
@@ -124,11 +133,11 @@ class SourceRegistry:
         host = re.sub(r"^[a-z]+://", "", url.strip(), flags=re.IGNORECASE).split("/")[0]
         domain = registered_domain(host)
         if domain is None:
-            return Source(slug=slugify(host), name=host)
+            return self.new_source(host)
         known = self.by_domain.get(domain)
         if known is not None:
             return known
-        return Source(slug=slugify(domain), name=domain, domains=(domain,))
+        return self.new_source(domain, domains=(domain,))
 
     def in_text(self, text: str) -> Source | None:
         """The known publisher named in a citation string, preferring text outside quotes."""
@@ -162,7 +171,44 @@ class SourceRegistry:
         name = _name_from_entry(text)
         if not name:
             return None
-        return Source(slug=slugify(name), name=name)
+        return self.new_source(name)
+
+    def resolve_all(self, text: str, url: str | None) -> tuple[Source, ...]:
+        """Every publisher of one entry: 'Reuters and AP' names two; else as `resolve`."""
+        joined = self._joined_names(text) if url is None else ()
+        if joined:
+            return joined
+        single = self.resolve(text, url)
+        return () if single is None else (single,)
+
+    def _joined_names(self, text: str) -> tuple[Source, ...]:
+        """Known publishers joined by 'and', '&', ',' or ';' and nothing else, in order."""
+        if _URL.search(text):
+            return ()
+        parts = _JOINED.split(_strip_entry(text))
+        if len(parts) < 2:
+            return ()
+        found: list[Source] = []
+        for part in parts:
+            source = self.named(part)
+            if source is None:
+                return ()
+            if source not in found:
+                found.append(source)
+        return tuple(found) if len(found) > 1 else ()
+
+    def new_source(self, name: str, *, domains: tuple[str, ...] = ()) -> Source:
+        """A publisher the registry does not know, named as the article names it.
+
+        A slug that a registered publisher already has means the same publisher
+        written another way ('BBC-News'), so that publisher is returned: two
+        different publishers never share a slug.
+        """
+        slug = slugify(name)
+        return self.by_slug.get(slug) or Source(slug=slug, name=name, domains=domains)
+
+
+_JOINED = re.compile(r"\s*[,;]\s*|\s+(?:and|&)\s+")
 
 
 def _key(name: str) -> str:

@@ -67,6 +67,10 @@ class Block:
     url: str | None = None  # first link target inside the block
     markers: list[Marker] = field(default_factory=list)
     no_markers: list[tuple[int, int]] = field(default_factory=list)  # code ranges
+    # extracted offsets of the spaces that stand for a line break of the input (a soft
+    # break in Markdown, <br> in HTML, a re-joined line in plain text): where a list
+    # written one entry per line may be cut into its entries
+    breaks: list[int] = field(default_factory=list)
 
     def start_of(self, i: int) -> int:
         """Input offset of extracted character i (or of the block end when i == len)."""
@@ -106,7 +110,7 @@ class Block:
 class BlockBuilder:
     """Accumulates extracted text and its offset map, then yields a Block."""
 
-    __slots__ = ("_copy", "_ext", "_in", "_in_end", "_len", "_parts", "_source")
+    __slots__ = ("_breaks", "_copy", "_ext", "_in", "_in_end", "_len", "_parts", "_source")
 
     def __init__(self, source: str) -> None:
         self._source = source
@@ -115,6 +119,7 @@ class BlockBuilder:
         self._in: list[int] = []
         self._in_end: list[int] = []
         self._copy: list[bool] = []
+        self._breaks: list[int] = []
         self._len = 0
 
     def __len__(self) -> int:
@@ -146,6 +151,11 @@ class BlockBuilder:
         self._parts.append(text)
         self._len += len(text)
 
+    def line_break(self, start: int, end: int) -> None:
+        """Append one space standing for the line break source[start:end]."""
+        self._breaks.append(self._len)
+        self.put(" ", start, end)
+
     def mark(self) -> int:
         """A bookmark for `since`: the number of pieces appended so far."""
         return len(self._parts)
@@ -167,5 +177,6 @@ class BlockBuilder:
             seg_in=self._in,
             seg_in_end=self._in_end,
             seg_copy=self._copy,
+            breaks=self._breaks,
             **extra,
         )

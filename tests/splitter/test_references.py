@@ -19,7 +19,7 @@ CASES = [
         [("1", "Reuters"), ("2", "Associated Press")],
     ),
     ("Sources\n1. https://www.unknown-daily.net/a", [("1", "unknown-daily.net")]),
-    ("Sources: Reuters, CNN", [("", "Reuters"), ("", "CNN")]),
+    ("Sources: Reuters, CNN", [("1", "Reuters"), ("2", "CNN")]),  # numbered by their order
 ]
 
 
