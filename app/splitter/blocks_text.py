@@ -12,6 +12,8 @@ _LINE = re.compile(r"[^\n]+")
 # A line that ends a sentence or a clause a reader would not continue.
 _TERMINAL = re.compile(r"""[.!?:;…][)\]"'”’»]*\s*(?:\[[^\]\n]{1,20}\]\s*)*$""")
 _LIST_START = re.compile(r"^\s*(?:[-*•‣⁃–]\s|\(?\d{1,3}[.)]\s|\[\d{1,3}\]|\^|[a-z][.)]\s)")
+_BULLET = re.compile(r"[-*•‣⁃–]\s+(?=\S)")
+_NUMBER = re.compile(r"(\d{1,3})[.)]\s+(?=\S)")
 _WRAP_MIN = 50  # a document is hard-wrapped when its long lines are this wide or more
 
 
@@ -47,6 +49,7 @@ def text_blocks(source: str) -> list[Block]:
     blocks: list[Block] = []
     builder: BlockBuilder | None = None
     blank_before = True
+    label: str | None = None
     last = ""
     for start, end, blank in lines:
         line = source[start:end]
@@ -56,13 +59,22 @@ def text_blocks(source: str) -> list[Block]:
             last = line
             continue
         if builder is not None:
-            blocks.append(builder.build("line", blank_before=blank_before))
+            blocks.append(builder.build("line", blank_before=blank_before, label=label))
         builder = BlockBuilder(source)
-        builder.copy(start, end)
+        # "- " and "1. " are list markup, not text; the number is the item's label
+        bullet = _BULLET.match(line)
+        if bullet and f" {line[0]} " in line:
+            bullet = None  # "• 9. The first item • 10. The second item": a list in one line
+        number = _NUMBER.match(line)
+        if number and f" {int(number.group(1)) + 1}{number.group()[len(number.group(1))]} " in line:
+            number = None  # "1. The first item 2. The second item": a list run in one line
+        label = number.group(1) if number else None
+        skip = bullet.end() if bullet else number.end() if number else 0
+        builder.copy(start + skip, end)
         blank_before = blank
         last = line
     if builder is not None:
-        blocks.append(builder.build("line", blank_before=blank_before))
+        blocks.append(builder.build("line", blank_before=blank_before, label=label))
     return blocks
 
 

@@ -36,8 +36,12 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+_EDIT_LINK = re.compile(r"\s*\[\s*edit(?: source)?\s*\]\s*$", re.IGNORECASE)
+
+
 def _norm(text: str) -> str:
-    return text.casefold().strip().rstrip(":").strip()
+    """Folded for comparison: case, a trailing colon and a wiki's '[edit]' link ignored."""
+    return _EDIT_LINK.sub("", text.casefold().strip()).rstrip(":").strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,10 @@ class FurnitureRules:
     reference_headings: frozenset[str]
     note_headings: frozenset[str]
     end_headings: frozenset[str]
+    wire_credit: re.Pattern[str]
+    boilerplate_heading: re.Pattern[str]
+    end_marks: frozenset[str]
+    contents_headings: frozenset[str]
 
     @classmethod
     @functools.cache
@@ -71,13 +79,26 @@ class FurnitureRules:
             reference_headings=frozenset(raw["reference_headings"]),
             note_headings=frozenset(raw["note_headings"]),
             end_headings=frozenset(raw["end_headings"]),
+            wire_credit=re.compile(raw["wire_credit"], re.IGNORECASE),
+            boilerplate_heading=re.compile(raw["boilerplate_heading"]),
+            end_marks=frozenset(raw["end_marks"]),
+            contents_headings=frozenset(raw["contents_headings"]),
         )
 
     def heading_kind(self, text: str) -> str | None:
-        """'references', 'notes' or 'end' when `text` names an end-matter section."""
-        if len(text) > 40:
+        """'references', 'notes', 'end' or 'boilerplate' when `text` names end matter.
+
+        'end' (a "Related" box) ends the article only when no prose follows it;
+        'boilerplate' (a press release's "About <Organisation>", an end mark such
+        as ###) ends it whatever follows.
+        """
+        if len(text) > 60:
             return None
         norm = _norm(text)
+        if norm in self.end_marks or self.boilerplate_heading.match(text.strip()):
+            return "boilerplate"
+        if len(text) > 40:
+            return None
         if norm in self.reference_headings:
             return "references"
         if norm in self.note_headings:
@@ -85,6 +106,10 @@ class FurnitureRules:
         if norm in self.end_headings:
             return "end"
         return None
+
+    def is_contents_heading(self, text: str) -> bool:
+        """True for the heading of a table of contents box."""
+        return len(text) <= 40 and _norm(text) in self.contents_headings
 
     def is_furniture(self, text: str) -> bool:
         """True for UI lines, bylines, datelines, copyright and navigation rows."""
@@ -106,6 +131,8 @@ class FurnitureRules:
             return True
         if _DATE_ONLY.match(text.strip()):
             return True
+        if self.wire_credit.match(text.strip()):
+            return True  # (Reporting by ...; Editing by ...)
         if words <= 60 and self.credit.search(text, max(0, len(text) - 120)):
             return True  # a caption: ends with its picture credit
         separators = len(_NAV_SEPARATOR.findall(text))

@@ -34,11 +34,15 @@ MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\[(?:citation needed|clarification needed|better source needed|"
             r"verification needed|failed verification|dubious(?: [–-] discuss)?|"
             r"according to whom\?|who\?|when\?|which\?|by whom\?|original research\??|"
-            r"(?:note|nb|n) ?\d{1,3}|[a-z]|[ivx]{1,4})\]",
+            r"(?:note|nb|n) ?\d{1,3}|[a-z]|[ivx]{1,4}|edit|edit source)\]",
             re.IGNORECASE,
         ),
     ),
 )
+
+
+# notes that may stand after a space: "claims [citation needed]", "Background [edit]"
+_DETACHED_NOTES = frozenset({"[citation needed]", "[edit]", "[edit source]"})
 
 
 def expand_labels(raw: str) -> tuple[str, ...]:
@@ -100,7 +104,7 @@ def find_markers(
                 if any(taken[start:end]):
                     continue
                 detached = start == 0 or text[start - 1].isspace()
-                if style == "note" and detached and match.group().lower() != "[citation needed]":
+                if style == "note" and detached and match.group().lower() not in _DETACHED_NOTES:
                     continue
                 if style == "superscript":
                     ascii_labels = match.group().translate(_SUPER_TO_ASCII)

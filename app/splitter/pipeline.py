@@ -187,42 +187,46 @@ def step_segment(state: State, tools: Tools) -> None:
 
 def step_citations(state: State, tools: Tools) -> None:
     """Cited (marker), inline and context sources of every sentence."""
-    by_label: dict[str, Reference] = {}
+    # a label's publishers: one entry may name two ("Reuters and AP"), given as two
+    # references of one entry; a label repeated by another entry is not followed
+    by_label: dict[str, list[Reference]] = {}
     for entry in state.references:
-        if entry.label and entry.label not in by_label:
-            by_label[entry.label] = entry
+        if not entry.label:
+            continue
+        same = by_label.setdefault(entry.label, [entry])
+        if same[0] is not entry and same[0].span == entry.span:
+            same.append(entry)
     own: list[list[Citation]] = []
     for sentence in state.sentences:
         citations: list[Citation] = []
         seen: set[str] = set()
         for marker in sentence.markers:
             for label in marker.labels:
-                reference = by_label.get(label)
-                if reference is None or reference.source is None:
-                    continue
-                if reference.source.slug not in seen:
-                    seen.add(reference.source.slug)
-                    citations.append(Citation(reference.source, "cited", label))
+                for reference in by_label.get(label, ()):
+                    source = reference.source
+                    if source is not None and source.slug not in seen:
+                        seen.add(source.slug)
+                        citations.append(Citation(source, "cited", label))
         for source in tools.attribution.find(sentence.text):
             if source.slug not in seen:
                 seen.add(source.slug)
                 citations.append(Citation(source, "inline", None))
         own.append(citations)
-    # context: a sentence citing nothing inherits what its paragraph's siblings cite
-    by_block: dict[int, list[int]] = {}
-    for position, sentence in enumerate(state.sentences):
-        by_block.setdefault(sentence.block, []).append(position)
-    state.citations = []
-    for position, sentence in enumerate(state.sentences):
-        citations = list(own[position])
-        if not citations:
-            seen_slugs: set[str] = set()
-            for sibling in by_block[sentence.block]:
-                for citation in own[sibling]:
-                    if citation.kind == "cited" and citation.source.slug not in seen_slugs:
-                        seen_slugs.add(citation.source.slug)
-                        citations.append(Citation(citation.source, "context", citation.label))
-        state.citations.append(citations)
+    # context: a sentence citing nothing inherits what its paragraph's siblings cite,
+    # worked out once per paragraph (not once per sentence: that was quadratic)
+    context: dict[int, list[Citation]] = {}
+    context_slugs: dict[int, set[str]] = {}
+    for sentence, citations in zip(state.sentences, own, strict=True):
+        inherited = context.setdefault(sentence.block, [])
+        slugs = context_slugs.setdefault(sentence.block, set())
+        for citation in citations:
+            if citation.kind == "cited" and citation.source.slug not in slugs:
+                slugs.add(citation.source.slug)
+                inherited.append(Citation(citation.source, "context", citation.label))
+    state.citations = [
+        citations or list(context[sentence.block])
+        for sentence, citations in zip(state.sentences, own, strict=True)
+    ]
 
 
 def step_tag(state: State, tools: Tools) -> None:
@@ -235,7 +239,8 @@ def step_tag(state: State, tools: Tools) -> None:
 
 def step_integrity(state: State, tools: Tools) -> None:
     """Dangling markers, uncited references, duplicate labels, mixed marker styles."""
-    labels = [r.label for r in state.references if r.label]
+    entries = {(r.label, r.span) for r in state.references if r.label}
+    labels = [label for label, _span in entries]
     known = set(labels)
     cited: list[str] = []
     styles: list[str] = []

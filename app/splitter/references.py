@@ -43,7 +43,7 @@ _LABEL_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("superscript", re.compile(rf"([{_SUPER_DIGITS}]{{1,3}})\s*")),
     ("letter", re.compile(r"\[([a-z])\]:?(?=\s|$)\s*|([a-z])[.)](?=\s)\s*")),
 )
-_NUMBERED = frozenset({"bracket", "paren", "number", "superscript"})
+_NUMBERED = frozenset({"bracket", "paren", "number", "superscript", "item"})
 # Wikipedia's back-links before an entry: "^", "^ a b c".
 _BACKLINK = re.compile(r"\^\s*(?:(?:[a-z]\s+){1,26}(?=\S))?")
 _SOURCES_LINE = re.compile(r"^(?:sources?|via)\s*:\s*(\S.*)$", re.IGNORECASE)
@@ -139,8 +139,7 @@ def find_references(
             mode = "end"
 
     number_unlabelled = not any(
-        entry.label is not None and entry.form in _NUMBERED | {"item"}
-        for entry, _block, _listed in collected
+        entry.label is not None and entry.form in _NUMBERED for entry, _block, _listed in collected
     ) and _cites_by_number(blocks[:zone_block], roles)
     references: list[Reference] = []
     ordinal = 0
@@ -221,8 +220,11 @@ def _line_entries(block: Block, line: _Line) -> list[_Entry]:
     while position < line.end and text[position].isspace():
         position += 1
     labelled = _label_at(text, position)
-    if labelled is None and line.start == 0 and block.label is not None and block.kind == "item":
-        return [_Entry(block.label, position, line.end, "item", not block.label.isdigit())]
+    item = block.label is not None and block.kind in ("item", "line") and line.start == 0
+    if labelled is None and item and block.label is not None:
+        if not block.label.isdigit():
+            return [_Entry(block.label, position, line.end, "item", note=True)]
+        labelled = ("item", block.label, position)  # the markup's number: "1. Reuters 2. AP"
     if labelled is None:
         rest = text[position : line.end]
         if _URLS_ONLY.fullmatch(rest.rstrip()):
@@ -237,9 +239,10 @@ def _line_entries(block: Block, line: _Line) -> list[_Entry]:
     if form not in _NUMBERED:
         return [_Entry(label, body, line.end, form, note=True)]
     entries: list[_Entry] = []
-    pattern = dict(_LABEL_FORMS)[form]
+    continued = "number" if form == "item" else form
+    pattern = dict(_LABEL_FORMS)[continued]
     while True:
-        following = _next_label(text, pattern, form, int(label), body, line.end)
+        following = _next_label(text, pattern, continued, int(label), body, line.end)
         if following is None:
             entries.append(_Entry(label, body, line.end, form))
             return entries
@@ -333,7 +336,10 @@ def _zone_start(
         )
         notes = block.kind == "footnote" or block.container == "footnotes"
         prose_after[index] = prose_after[index + 1] or (
-            not notes and word_count(line.text) > _LIST_LINE_MAX_WORDS and has_terminal(line.text)
+            not notes
+            and not listed[index]
+            and word_count(line.text) > _LIST_LINE_MAX_WORDS
+            and has_terminal(line.text)
         )
         entries_after[index] = entries_after[index + 1] + listed[index]
         alike_after[index] = alike_after[index + 1] + (
@@ -353,6 +359,8 @@ def _zone_start(
             continue  # end matter starts at a block, or after a heading line inside one
         text = line.text
         kind = headings[index]
+        if kind == "boilerplate":
+            return index
         if kind is not None and block.kind in ("heading", "line", "para"):
             if kind == "end":
                 # "Related" / "Read more" ends the article only when no prose follows it
@@ -389,7 +397,7 @@ def _is_listed(block: Block, line: _Line) -> bool:
     """True when the line starts like a list entry (a label, back-links or list markup)."""
     if block.kind == "footnote" or block.container == "footnotes":
         return True
-    if block.kind == "item" and block.label is not None and line.start == 0:
+    if block.kind in ("item", "line") and block.label is not None and line.start == 0:
         return True
     return _label_at(line.text, 0) is not None or line.text.startswith("^")
 
@@ -399,8 +407,8 @@ def _label_of(block: Block, line: _Line) -> str | None:
     labelled = _label_at(line.text, 0)
     if labelled is not None:
         return labelled[1] if labelled[0] in _NUMBERED else None
-    if block.kind == "item" and line.start == 0 and block.label and block.label.isdigit():
-        return block.label
+    if block.kind in ("item", "line") and line.start == 0 and block.label:
+        return block.label if block.label.isdigit() else None
     return None
 
 

@@ -32,6 +32,8 @@ class Abbreviations:
     acronym_continuations: frozenset[str]
     time_zones: frozenset[str]
     sentence_openers: frozenset[str]
+    speech_verbs: frozenset[str]
+    after_speech_verb: frozenset[str]
 
     @classmethod
     @functools.cache
@@ -47,6 +49,8 @@ class Abbreviations:
             acronym_continuations=frozenset(raw["acronym_continuations"]),
             time_zones=frozenset(raw["time_zones"]),
             sentence_openers=frozenset(raw["sentence_openers"]),
+            speech_verbs=frozenset(raw["speech_verbs"]),
+            after_speech_verb=frozenset(raw["after_speech_verb"]),
         )
 
 
@@ -133,6 +137,45 @@ def _keeps_going(before: str, after: str, abbreviations: Abbreviations) -> bool:
     return token in abbreviations.months and nxt.isdigit()
 
 
+_QUOTED_CRY = re.compile(r"[?!][\"”’']\s*$")
+_OPENING_QUOTE = re.compile(r"\s*[\"“‘']")
+_ATTRIBUTION_MAX_WORDS = 10
+
+
+def _keep_attributions(masked: str, bounds: set[int], abbreviations: Abbreviations) -> None:
+    """'"Is that fair?" Senator Warren asked.': a quoted question and its attribution are one.
+
+    The boundary after a quotation that is a whole sentence ending in ? or ! goes when
+    what follows is a short clause that ends the sentence and holds a speech verb.
+    """
+    ordered = sorted(b for b in bounds if 0 < b < len(masked))
+    for index, bound in enumerate(ordered):
+        start = ordered[index - 1] if index else 0
+        end = ordered[index + 1] if index + 1 < len(ordered) else len(masked)
+        if not _QUOTED_CRY.search(masked, max(start, bound - 4), bound):
+            continue
+        if not _OPENING_QUOTE.match(masked, start):
+            continue
+        clause = [word.strip(".,;:").lower() for word in masked[bound:end].split()]
+        if (
+            not clause
+            or len(clause) > _ATTRIBUTION_MAX_WORDS
+            or not masked[:end].rstrip().endswith(".")
+        ):
+            continue
+        if _attributes(clause, abbreviations):
+            bounds.discard(bound)
+
+
+def _attributes(clause: list[str], abbreviations: Abbreviations) -> bool:
+    """'the senator asked', 'asked the senator', 'Ms. Okafor said at a news conference'."""
+    for position, word in enumerate(clause[:4]):
+        if word in abbreviations.speech_verbs:
+            after = clause[position + 1 : position + 2]
+            return position == 0 or not after or after[0] in abbreviations.after_speech_verb
+    return False
+
+
 def _list_run(masked: str) -> list[tuple[int, int]]:
     """Enumerators of an inline list starting the block (1. 2. 3. / a) b) c)): (start, end)."""
     first = _ENUMERATOR.search(masked, 0, 12)
@@ -193,6 +236,7 @@ def segment_block(
             before = masked[max(0, cut - 40) : cut]
             if rest[:1].isupper() and not _keeps_going(before, rest, abbreviations):
                 bounds.add(cut + (len(masked[cut : cut + 2]) - len(masked[cut : cut + 2].lstrip())))
+    _keep_attributions(masked, bounds, abbreviations)
     run = _list_run(masked)
     if run:
         enumerator_ends = {end + 1 for _, end in run} | {end for _, end in run}

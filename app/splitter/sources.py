@@ -76,6 +76,7 @@ class SourceRegistry:
     name_of: dict[str, Source]  # exact alias/name (case kept) -> source
     prose_automaton: Any  # ahocorasick.Automaton over the same names (untyped)
     by_slug: dict[str, Source]
+    by_brand: dict[str, Source]  # the domain's own label ("bbc" of bbc.co.uk), when unique
 
     @classmethod
     def load(cls) -> SourceRegistry:
@@ -111,7 +112,17 @@ class SourceRegistry:
             automaton.add_word(name, len(name))
         automaton.make_automaton()
         by_slug = {source.slug: source for source in sources}
-        return cls(tuple(sources), by_key, by_domain, pattern, name_of, automaton, by_slug)
+        brands: dict[str, set[str]] = {}
+        for domain, source in by_domain.items():
+            brands.setdefault(_brand(domain), set()).add(source.slug)
+        by_brand = {
+            brand: by_slug[next(iter(slugs))]
+            for brand, slugs in brands.items()
+            if len(slugs) == 1 and len(brand) >= 3
+        }
+        return cls(
+            tuple(sources), by_key, by_domain, pattern, name_of, automaton, by_slug, by_brand
+        )
 
     def mentions(self, text: str) -> bool:
         """True when a prose-safe publisher name stands in `text` as whole words (fast)."""
@@ -134,9 +145,9 @@ class SourceRegistry:
         domain = registered_domain(host)
         if domain is None:
             return self.new_source(host)
-        known = self.by_domain.get(domain)
+        known = self.by_domain.get(domain) or self.by_brand.get(_brand(domain))
         if known is not None:
-            return known
+            return known  # also a publisher's country domain: bbc.co.uk, cnn.co.jp
         return self.new_source(domain, domains=(domain,))
 
     def in_text(self, text: str) -> Source | None:
@@ -157,14 +168,27 @@ class SourceRegistry:
         return None
 
     def resolve(self, text: str, url: str | None) -> Source | None:
-        """The source of one reference entry: by URL domain, by known name, or named anew."""
+        """The source of one reference entry: by URL domain, by known name, or named anew.
+
+        An unknown domain takes the name the entry gives its publisher when that
+        name and the domain agree ('The Kathmandu Post' and kathmandupost.com), so
+        a headline is never taken for a publisher; else the domain names it.
+        """
         if url is None:
             found = _URL.search(text)
             url = found.group() if found else None
+        known = None
         if url is not None and url.lower().startswith(("http", "www")):
             by_url = self.for_url(url)
-            if by_url in self.sources or self.in_text(text) is None:
+            if by_url in self.sources:
                 return by_url
+            known = self.in_text(text)
+            if known is not None:
+                return known
+            name = _name_from_entry(text)
+            if name and by_url.domains and _names_domain(name, by_url.domains[0]):
+                return self.new_source(name, domains=by_url.domains)
+            return by_url
         known = self.in_text(text)
         if known is not None:
             return known
@@ -206,6 +230,26 @@ class SourceRegistry:
         """
         slug = slugify(name)
         return self.by_slug.get(slug) or Source(slug=slug, name=name, domains=domains)
+
+
+def _brand(domain: str) -> str:
+    """The label a registered domain is bought under: 'bbc.co.uk' -> 'bbc'."""
+    parts = _EXTRACT(domain)
+    return (parts.domain or domain.split(".")[0]).lower()
+
+
+def _names_domain(name: str, domain: str) -> bool:
+    """True when a name and a domain plainly belong together (letters or initials)."""
+    brand = re.sub(r"[^a-z0-9]", "", anyascii(_brand(domain)).lower())
+    words = re.findall(r"[a-z0-9]+", anyascii(name).lower())
+    compact = "".join(words)
+    if not brand or not compact:
+        return False
+    without_the = "".join(words[1:]) if words[0] == "the" else compact
+    initials = "".join(word[0] for word in words if word not in ("the", "of", "and"))
+    return brand in (compact, without_the, initials) or (
+        len(brand) >= 5 and (brand in compact or without_the in brand)
+    )
 
 
 _JOINED = re.compile(r"\s*[,;]\s*|\s+(?:and|&)\s+")

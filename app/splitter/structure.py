@@ -41,6 +41,7 @@ def structure(
             or (blocks[i].kind != "heading" and rules.is_furniture(texts[i]))
         ):
             roles[i] = "furniture"
+    _contents_box(texts, roles, body, rules)
     body = [i for i in body if roles[i] == "body"]
     counts = Counter(texts[i].casefold() for i in body)
 
@@ -103,6 +104,24 @@ def structure(
     return title, sections
 
 
+_CONTENTS_LINE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S.{0,80}$")
+
+
+def _contents_box(
+    texts: list[str], roles: list[str], body: list[int], rules: FurnitureRules
+) -> None:
+    """A table of contents: its heading (already furniture) and the numbered lines under it."""
+    for position, i in enumerate(body):
+        if not rules.is_contents_heading(texts[i]):
+            continue
+        roles[i] = "furniture"
+        for j in body[position + 1 :]:
+            if not _CONTENTS_LINE.match(texts[j]) or has_terminal(texts[j]):
+                break
+            roles[j] = "furniture"
+        return
+
+
 def _next_live(live: list[int], position: int, roles: list[str]) -> int | None:
     """The next block after live[position] that is still body."""
     for j in live[position + 1 :]:
@@ -157,9 +176,28 @@ def _title(
     words = word_count(text)
     if not has_terminal(text) and 2 <= words <= _HEADLINE_MAX_WORDS and len(text) <= 250:
         return text, first
+    if _question_headline(blocks, texts, body, first):
+        return text, first
     if counts[text.casefold()] > 1 and words <= _HEADLINE_MAX_WORDS:
         return text, first
     return None, None
+
+
+_QUESTION_HEADLINE_MAX_WORDS = 15
+
+
+def _question_headline(blocks: list[Block], texts: list[str], body: list[int], first: int) -> bool:
+    """'Will the ceasefire hold?' alone above the first paragraph: a headline, not a statement."""
+    text = texts[first].rstrip("\"'”’»)")
+    if not text.endswith(("?", "!")) or word_count(text) > _QUESTION_HEADLINE_MAX_WORDS:
+        return False
+    if any(stop in text[:-1] for stop in (". ", "? ", "! ")):
+        return False  # more than one sentence: a paragraph
+    later = [i for i in body if i > first]
+    if not later or not blocks[later[0]].blank_before:
+        return False
+    following = texts[later[0]]
+    return has_terminal(following) and word_count(following) > word_count(text)
 
 
 _SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|–—:-]{1,2}\s+(?P<site>[^|–—]{1,60})$")

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from tests.api.helpers import post_article
+from tests.api.helpers import all_pages, post_article
 
 TRUTH = {
     "source": "SELECT count(*) FROM claim_citation l WHERE l.source_id = e.id "
@@ -44,9 +44,7 @@ def test_counters_follow_ingest_reprocess_and_delete(client: TestClient, engine:
     _assert_counters_true(engine)
     assert client.delete(f"/v1/articles/{grain['id']}").status_code == 204
     _assert_counters_true(engine)
-    listed = {
-        s["slug"]: s["claim_count"] for s in client.get("/v1/sources?limit=200").json()["items"]
-    }
+    listed = {s["slug"]: s["claim_count"] for s in all_pages(client, "/v1/sources", limit=200)}
     assert listed["al-jazeera"] == 0
     assert listed["reuters"] == 3
 
