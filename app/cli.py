@@ -187,10 +187,13 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from app.evaluation import evaluate_folder, format_report
+    from app.evaluation import evaluate_folder, format_cases, format_report
 
     report = evaluate_folder(Path(args.dir))
-    print(format_report(report))
+    print(format_report(report, misses=not args.summary))
+    if not args.summary:
+        print()
+        print(format_cases(report))
     return 0
 
 
@@ -251,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="score the splitter on a folder of annotated cases")
     evaluate.add_argument("dir", metavar="DIR")
+    evaluate.add_argument(
+        "--summary",
+        action="store_true",
+        help="the figures only: no misses, no per-case lines (for a set kept unseen)",
+    )
     evaluate.set_defaults(run=_eval)
     return parser
 

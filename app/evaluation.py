@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from app.splitter import SplitResult, Splitter, default_splitter
 from app.splitter.text import fold
 
-__all__ = ["EvalReport", "evaluate_folder", "format_report"]
+__all__ = ["EvalReport", "evaluate_folder", "format_cases", "format_report"]
 
 
 @dataclass(slots=True)
@@ -48,7 +48,27 @@ class EvalReport:
     leaks: int = 0
     golden_total: int = 0
     golden_passed: int = 0
+    cases_right: int = 0  # cases whose statements and sources all came back exactly
     misses: list[str] = field(default_factory=list)
+    # (case id, kind, that case's own counts), so a weak case or kind shows
+    by_case: list[tuple[str, str, EvalReport]] = field(default_factory=list)
+
+    def add(self, other: EvalReport) -> None:
+        """Add another report's counts and misses to this one."""
+        for counted in fields(self):
+            value = getattr(self, counted.name)
+            if isinstance(value, int):
+                setattr(self, counted.name, value + getattr(other, counted.name))
+        self.misses.extend(other.misses)
+
+    @property
+    def fully_right(self) -> bool:
+        """Every statement found, none extra, each with exactly its sources, no leak."""
+        return (
+            self.matched == self.expected == self.returned
+            and self.attribution_right == self.matched
+            and not self.leaks
+        )
 
     @property
     def statement_precision(self) -> float:
@@ -168,19 +188,16 @@ def evaluate_folder(path: Path, *, splitter: Splitter | None = None) -> EvalRepo
         case = json.loads(case_file.read_text("utf-8"))
         if not isinstance(case, dict) or "input" not in case or "expect" not in case:
             continue
-        report.cases += 1
         given = case["input"]
         result = splitter.split(
             given["text"], format=given.get("format", "text"), title=given.get("title")
         )
-        _score_case(
-            report,
-            str(case.get("id", case_file.stem)),
-            case["expect"],
-            result,
-            source_canon,
-            actor_canon,
-        )
+        case_id = str(case.get("id", case_file.stem))
+        scored = EvalReport(cases=1)
+        _score_case(scored, case_id, case["expect"], result, source_canon, actor_canon)
+        scored.cases_right = int(scored.fully_right)
+        report.add(scored)
+        report.by_case.append((case_id, str(case.get("kind", "")), scored))
     for rules_file in _find(path, "golden-rules-*.json"):
         _score_golden(report, json.loads(rules_file.read_text("utf-8")), splitter)
     return report
@@ -364,7 +381,33 @@ def _figure(part: int, whole: int) -> str:
     return f"{_ratio(part, whole):.3f}  ({part}/{whole})" if whole else "n/a  (not annotated)"
 
 
-def format_report(report: EvalReport) -> str:
+def _kind_of(kind: str) -> str:
+    """A case's kind up to its first comma: 'news-aggregator plain text, markers ...'."""
+    return kind.split(",")[0].strip() or "(no kind)"
+
+
+def format_cases(report: EvalReport) -> str:
+    """One line per case, then one per kind: statement F1, attribution, citation F1."""
+    header = f"{'':<40} {'n':>3} {'stmt F1':>8} {'attrib':>7} {'cite F1':>8} {'right':>6}"
+    lines = ["per case", header]
+    kinds: dict[str, EvalReport] = {}
+    for case_id, kind, scored in report.by_case:
+        lines.append(_case_line(case_id, scored))
+        kinds.setdefault(_kind_of(kind), EvalReport()).add(scored)
+    lines += ["", "per kind", header]
+    lines += [_case_line(kind, scored) for kind, scored in sorted(kinds.items())]
+    return "\n".join(lines)
+
+
+def _case_line(name: str, scored: EvalReport) -> str:
+    return (
+        f"{name[:40]:<40} {scored.cases:>3} {scored.statement_f1:>8.3f} "
+        f"{scored.attribution_accuracy:>7.3f} {scored.citation_f1:>8.3f} "
+        f"{scored.cases_right:>3}/{scored.cases:<2}"
+    )
+
+
+def format_report(report: EvalReport, *, misses: bool = True) -> str:
     """A readable table of the figures, then the misses one per line."""
     rows = [
         ("cases", f"{report.cases}"),
@@ -398,12 +441,13 @@ def format_report(report: EvalReport) -> str:
         ("topic recall", _figure(report.topics_found, report.topics_required)),
         ("topic precision", _figure(report.topics_acceptable, report.topics_returned)),
         ("not-statement leaks", f"{report.leaks}"),
+        ("cases fully right", f"{report.cases_right}/{report.cases}"),
     ]
     if report.golden_total:
         rows.append(("golden rules", f"{report.golden_passed}/{report.golden_total}"))
     width = max(len(name) for name, _ in rows)
     lines = [f"{name.ljust(width)}  {value}" for name, value in rows]
-    if report.misses:
+    if report.misses and misses:
         lines.append("")
         lines.append(f"misses ({len(report.misses)}):")
         lines.extend(f"  {miss}" for miss in report.misses)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.evaluation import evaluate_folder, format_report
+from app.evaluation import evaluate_folder, format_cases, format_report
 
 CASES = Path(__file__).parent / "fixtures" / "eval" / "cases"
 
@@ -44,3 +44,17 @@ def test_unseen_cases_stay_above_the_issue_targets() -> None:
     assert report.title_accuracy >= 0.9, misses
     assert report.reference_f1 >= 0.97, misses
     assert report.leaks == 0, misses
+
+
+def test_per_case_and_per_kind_lines_show_a_weak_case() -> None:
+    report = evaluate_folder(CASES)
+    assert report.cases_right == 0  # its one case misses a statement
+    lines = format_cases(report).splitlines()
+    assert lines[0] == "per case" and "per kind" in lines
+    case_line = next(line for line in lines if line.startswith(report.by_case[0][0]))
+    assert case_line.split()[-1] == "0/1"
+
+
+def test_summary_leaves_the_misses_out() -> None:
+    text = format_report(evaluate_folder(CASES), misses=False)
+    assert "misses" not in text and "cases fully right" in text

@@ -7,6 +7,7 @@ reader would recognise as a news outlet ("the Moscow Times reported").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,43 +34,53 @@ _OUTLET_WORD = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=2048)
+def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The attribution patterns over the publisher names one sentence holds.
+
+    A pattern over every registry name (hundreds of alternatives) was tried at every
+    position of every sentence; the names a sentence can match are the ones in it, so
+    the patterns are built for those (cached: sentences repeat the same few names).
+    """
+    alternation = "|".join(re.escape(name) for name in names) or "(?!)"
+    known = rf"(?P<name>(?<![\w/&-])(?:{alternation})(?![\w/&-]))"
+    outlet = rf"(?P<outlet>{_OUTLET_NAME})(?![\w-])"
+    either = rf"(?:{known}|{outlet})"
+    the = r"(?:[Tt]he\s+)?"
+    return (
+        re.compile(rf"\(\s*{known}\s*\)"),
+        re.compile(rf"\b[Aa]ccording\s+to\s+{the}{either}"),
+        re.compile(rf"{the}{either}\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"),
+        re.compile(
+            rf"\b(?:told|tells|telling|speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|"
+            rf"interviewed\s+by|reported\s+by|cited\s+by|quoted\s+by|citing|"
+            rf"(?:seen|obtained|reviewed|published)\s+by|"
+            rf"(?:said|says)\s+(?:to|in\s+an\s+interview\s+with))\s+{the}{either}"
+        ),
+        re.compile(
+            rf"\b(?:in\s+a|in\s+an)\s+(?:report|interview|article|story)\s+(?:by|with|for|in)\s+{the}{either}"
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class InlineAttribution:
-    """Compiled attribution patterns over the registry's publisher names."""
+    """Attribution patterns over the registry's publisher names."""
 
     registry: SourceRegistry
-    patterns: tuple[re.Pattern[str], ...]
 
     @classmethod
     def build(cls, registry: SourceRegistry) -> InlineAttribution:
-        """Compile the patterns for one registry."""
-        names = registry.prose_names.pattern  # (?<!..)(?:A|B|...)(?!..)
-        known = rf"(?P<name>{names})"
-        outlet = rf"(?P<outlet>{_OUTLET_NAME})(?![\w-])"
-        either = rf"(?:{known}|{outlet})"
-        the = r"(?:[Tt]he\s+)?"
-        patterns = (
-            re.compile(rf"\(\s*{known}\s*\)"),
-            re.compile(rf"\b[Aa]ccording\s+to\s+{the}{either}"),
-            re.compile(rf"{the}{either}\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"),
-            re.compile(
-                rf"\b(?:told|tells|telling|speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|"
-                rf"interviewed\s+by|reported\s+by|cited\s+by|quoted\s+by|citing|"
-                rf"(?:seen|obtained|reviewed|published)\s+by|"
-                rf"(?:said|says)\s+(?:to|in\s+an\s+interview\s+with))\s+{the}{either}"
-            ),
-            re.compile(
-                rf"\b(?:in\s+a|in\s+an)\s+(?:report|interview|article|story)\s+(?:by|with|for|in)\s+{the}{either}"
-            ),
-        )
-        return cls(registry, patterns)
+        """Attribution over one registry."""
+        return cls(registry)
 
     def find(self, sentence: str) -> list[Source]:
         """Publishers the sentence names as its source, in order of appearance, once each."""
         found: list[tuple[int, Source]] = []
-        if not self.registry.mentions(sentence) and not _OUTLET_WORD.search(sentence):
+        names = self.registry.names_in(sentence)
+        if not names and not _OUTLET_WORD.search(sentence):
             return []  # no publisher name at all: nothing to attribute
-        for pattern in self.patterns:
+        for pattern in _patterns(names):
             for match in pattern.finditer(sentence):
                 name = match.groupdict().get("name")
                 if name:

@@ -41,7 +41,10 @@ _EDIT_LINK = re.compile(r"\s*\[\s*edit(?: source)?\s*\]\s*$", re.IGNORECASE)
 
 def _norm(text: str) -> str:
     """Folded for comparison: case, a trailing colon and a wiki's '[edit]' link ignored."""
-    return _EDIT_LINK.sub("", text.casefold().strip()).rstrip(":").strip()
+    folded = text.casefold().strip()
+    if folded.endswith("]"):
+        folded = _EDIT_LINK.sub("", folded)
+    return folded.rstrip(":").strip()
 
 
 @dataclass(frozen=True, slots=True)

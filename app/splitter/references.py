@@ -43,6 +43,7 @@ _LABEL_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("superscript", re.compile(rf"([{_SUPER_DIGITS}]{{1,3}})\s*")),
     ("letter", re.compile(r"\[([a-z])\]:?(?=\s|$)\s*|([a-z])[.)](?=\s)\s*")),
 )
+_LABEL_OPENERS = frozenset("[(" + _SUPER_DIGITS)
 _NUMBERED = frozenset({"bracket", "paren", "number", "superscript", "item"})
 # Wikipedia's back-links before an entry: "^", "^ a b c".
 _BACKLINK = re.compile(r"\^\s*(?:(?:[a-z]\s+){1,26}(?=\S))?")
@@ -82,7 +83,7 @@ def find_references(
     lines = list(_lines(blocks))
     zone = _zone_start(blocks, lines, rules, registry)
     zone_block = lines[zone].block if zone < len(lines) else len(blocks)
-    collected: list[tuple[_Entry, Block, bool]] = []  # (entry, its block, from a list)
+    collected: list[tuple[_Entry, Block]] = []  # every entry with its block, in order
 
     for index in range(zone_block):
         block = blocks[index]
@@ -90,13 +91,13 @@ def find_references(
             roles[index] = "furniture"  # "Sources" heading inside an HTML footnotes section
         elif block.kind == "footnote" or block.container == "footnotes":
             roles[index] = "reference"
-            collected.extend((entry, block, True) for entry in _footnote_entries(block))
-        else:
+            collected.extend((entry, block) for entry in _footnote_entries(block))
+        elif block.text.lstrip()[:3].lower() in ("sou", "via"):  # cheap test before folding
             text = fold(block.text)
             match = _SOURCES_LINE.match(text)
             if match and block.kind in ("line", "para"):
                 roles[index] = "reference"
-                collected.extend((e, block, True) for e in _name_entries(block, match.start(1)))
+                collected.extend((e, block) for e in _name_entries(block, match.start(1)))
 
     mode = "run"
     for line in lines[zone:] if zone < len(lines) else ():
@@ -108,7 +109,7 @@ def find_references(
         if block.kind == "footnote" or block.container == "footnotes":
             if line.start == 0:
                 roles[line.block] = "reference"
-                collected.extend((entry, block, True) for entry in _footnote_entries(block))
+                collected.extend((entry, block) for entry in _footnote_entries(block))
             continue
         kind = rules.heading_kind(line.text)
         if kind is not None and block.kind in ("heading", "line", "para"):
@@ -121,29 +122,31 @@ def find_references(
             for entry in entries:
                 note = entry.note or (mode == "notes" and entry.form not in _NUMBERED)
                 if not note:
-                    collected.append((entry, block, True))
+                    collected.append((entry, block))
             roles[line.block] = "reference"
             continue
         if mode == "references":
             match = _SOURCES_LINE.match(line.text)
             if match:
                 named = _name_entries(block, line.start + _offset_of(block, line, match.start(1)))
-                collected.extend((entry, block, True) for entry in named)
+                collected.extend((entry, block) for entry in named)
                 roles[line.block] = "reference"
                 continue
             if not rules.is_furniture(line.text) and word_count(line.text) <= 12:
-                collected.append((_Entry(None, line.start, line.end, "plain"), block, True))
+                collected.append((_Entry(None, line.start, line.end, "plain"), block))
                 roles[line.block] = "reference"
                 continue
         if mode == "run":
             mode = "end"
 
-    number_unlabelled = not any(
-        entry.label is not None and entry.form in _NUMBERED for entry, _block, _listed in collected
-    ) and _cites_by_number(blocks[:zone_block], roles)
+    number_unlabelled = (
+        any(entry.label is None for entry, _block in collected)
+        and not any(entry.label is not None and entry.form in _NUMBERED for entry, _ in collected)
+        and _cites_by_number(blocks[:zone_block], roles)
+    )
     references: list[Reference] = []
     ordinal = 0
-    for entry, block, _listed in collected:
+    for entry, block in collected:
         label = entry.label
         if label is None:
             ordinal += 1
@@ -202,6 +205,9 @@ def _name_entries(block: Block, start: int) -> list[_Entry]:
 
 def _label_at(text: str, position: int) -> tuple[str, str, int] | None:
     """(form, label, end of the label) when an entry label starts at `position`."""
+    first = text[position : position + 1]
+    if not (first in _LABEL_OPENERS or first.isdigit() or first.islower()):
+        return None  # most lines: prose starting with a capital
     for form, pattern in _LABEL_FORMS:
         match = pattern.match(text, position)
         if match is None:
@@ -328,8 +334,10 @@ def _zone_start(
     for index in range(count - 1, -1, -1):
         line = lines[index]
         block = blocks[line.block]
-        furniture = rules.is_furniture(line.text)
-        urls = bool(_URLS_ONLY.fullmatch(_unlabelled(line.text)))
+        # the tails only grow while they hold: past that, what a line is no longer matters
+        live = tail_ok[index + 1] or tail_urls[index + 1]
+        furniture = live and rules.is_furniture(line.text)
+        urls = live and bool(_URLS_ONLY.fullmatch(_unlabelled(line.text)))
         tail_urls[index] = tail_urls[index + 1] and (urls or furniture)
         tail_ok[index] = tail_ok[index + 1] and (
             listed[index] or urls or furniture or headings[index] is not None
@@ -371,7 +379,7 @@ def _zone_start(
         labelled = _label_at(text, 0)
         if block.kind in ("line", "para") and labelled and labelled[0] == "bracket":
             return index
-        if _URLS_ONLY.fullmatch(_unlabelled(text)) and tail_urls[index]:
+        if tail_urls[index] and _URLS_ONLY.fullmatch(_unlabelled(text)):
             return index
         if (
             tail_ok[index]

@@ -135,6 +135,13 @@ class SourceRegistry:
             return True
         return False
 
+    def names_in(self, text: str) -> tuple[str, ...]:
+        """The prose-safe publisher names that occur in `text`, longest first (fast)."""
+        found = {
+            text[end + 1 - length : end + 1] for end, length in self.prose_automaton.iter(text)
+        }
+        return tuple(sorted(found, key=lambda name: (-len(name), name)))
+
     def named(self, name: str) -> Source | None:
         """The known source called `name` (any alias, case and a leading 'the' ignored)."""
         return self.by_key.get(_key(name))
