@@ -115,6 +115,12 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     '"</" * n/2 (html)': lambda n: "</" * (n // 2),
     '"&#" * n/2 (html)': lambda n: "&#" * (n // 2),
     '"*a" * n/2 (markdown)': lambda n: "*a" * (n // 2),
+    "[n] entries on one line": lambda n: (
+        "x.[1]\n\n" + " ".join(f"[{i % 999 + 1}] Reuters" for i in range(n // 12))
+    ),
+    "URL per line": lambda n: "x.[1]\n\n" + "\n".join("https://a.com/x" for _ in range(n // 16)),
+    "soft-broken entries (markdown)": lambda n: "x.[1]\n\n" + "[1] AP\n" * (n // 7),
+    '"It rained. " * n/11': lambda n: "It rained. " * (n // 11),
 }
 
 

@@ -7,6 +7,7 @@ long-lived tables (registries, rules); the State lives for one call only.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -250,7 +251,8 @@ def step_integrity(state: State, tools: Tools) -> None:
                 styles.append(marker.style)
             cited.extend(marker.labels)
     cited_set = set(cited)
-    duplicates = sorted({label for label in labels if labels.count(label) > 1}, key=_label_key)
+    counts = Counter(labels)
+    duplicates = sorted((label for label, n in counts.items() if n > 1), key=_label_key)
     state.integrity = Integrity(
         dangling_markers=tuple(sorted(cited_set - known, key=_label_key)),
         uncited_references=tuple(sorted(known - cited_set, key=_label_key)),

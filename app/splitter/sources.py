@@ -187,7 +187,7 @@ class SourceRegistry:
         known = None
         if url is not None and url.lower().startswith(("http", "www")):
             by_url = self.for_url(url)
-            if by_url in self.sources:
+            if self.by_slug.get(by_url.slug) is by_url:  # a registered publisher
                 return by_url
             known = self.in_text(text)
             if known is not None:

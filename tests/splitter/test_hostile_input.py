@@ -114,3 +114,44 @@ def test_any_input_in_any_format(text: str, fmt: str) -> None:
 )
 def test_pathological_documents(text: str, fmt: str) -> None:
     _assert_sound(text, SPLITTER.split(text, format=fmt))  # type: ignore[arg-type]
+
+
+@st.composite
+def reference_mess(draw: st.DrawFn) -> str:
+    """Reference-list pieces in any order: labels of every form, URLs, breaks, headings."""
+    pieces = st.sampled_from(
+        ["[1] ", "[2] ", "1. ", "2) ", "(3) ", "¹ ", "²³ ", "^ a b ", "a. ", "Sources: ",
+         "Reuters", " and AP", "; BBC", "https://www.bbc.co.uk/a", " http://x.example/y",
+         "\n", "\n\n", "References\n", "About Acme\n", "###\n", "Contents\n1 Intro\n",
+         "Talks resumed.[1] ", "vote¹². ", "(1)(2). ", '"Why?" she asked. ', "[edit]"]
+    )  # fmt: skip
+    return "".join(draw(st.lists(pieces, max_size=50)))
+
+
+@HOSTILE
+@given(text=reference_mess(), fmt=FORMATS)
+def test_reference_lists_in_any_shape(text: str, fmt: str) -> None:
+    result = SPLITTER.split(text, format=fmt)  # type: ignore[arg-type]
+    _assert_sound(text, result)
+    for statement in result.statements:  # a cited source resolves to a reference entry
+        labels = {r.label for r in result.references}
+        assert all(c.label in labels for c in statement.sources if c.kind == "cited")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks.[1]\n\n" + " ".join(f"[{i % 999 + 1}] Reuters" for i in range(20_000)),
+        "Talks.[1]\n\n" + " ".join(f"{i % 999 + 1}. AP" for i in range(20_000)),
+        "Talks.[1]\n\n" + "\n".join("https://www.bbc.co.uk/x" for _ in range(20_000)),
+        "Talks¹.\n\n" + "\n".join("¹ Reuters" for _ in range(20_000)),
+        "Talks.[1]\n\nSources: " + "; ".join("AP" for _ in range(20_000)),
+        "T\n\nContents\n" + "\n".join("1 Background" for _ in range(20_000)),
+        '"Why?" he asked. ' * 20_000,
+    ],
+    ids=["bracket-line", "number-line", "urls", "superscripts", "names", "contents", "quotes"],
+)
+def test_long_reference_lists(text: str) -> None:
+    for fmt in ("text", "markdown"):
+        _assert_sound(text, SPLITTER.split(text, format=fmt))  # type: ignore[arg-type]
