@@ -30,6 +30,7 @@ from app.migrate import upgrade
 from bench.corpus import article
 
 ARTICLES = 12
+WINDOW: Any = {"width": 1280, "height": 900}
 EDITORS_ARTICLE = {
     "title": "Port of Odesa reopens 🚢",
     "text": "Port of Odesa reopens 🚢\n\nThe port reopened on Monday after a two-week closure, "
@@ -115,19 +116,19 @@ def _photograph(base: str, out: Path, chromium: str, edited: dict[str, Any]) -> 
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport=WINDOW)
         for name, path in _pages(base, edited):
-            if name == "10-embed-card":
-                page.set_viewport_size({"width": 500, "height": 220})
+            card = name == "10-embed-card"
+            page.set_viewport_size({"width": 500, "height": 220} if card else WINDOW)
             response = page.goto(base + path)
             assert response is not None
             body = response.body()
             if name == "03-explorer-next-page":
                 page.get_by_role("link", name="Next page").click()
                 page.wait_for_load_state()
-            page.screenshot(path=out / f"{name}.png", full_page=name != "10-embed-card")
+            page.screenshot(path=out / f"{name}.png", full_page=not card)
             print(f"{name:32} {response.status} {len(body) / 1024:6.1f} KB  {path}")
-        page.set_viewport_size({"width": 1280, "height": 900})
+        page.set_viewport_size(WINDOW)
         page.goto(f"{base}/articles/{edited['id']}")
         page.locator("mark.claim").nth(1).focus()
         page.screenshot(path=out / "12-article-claim-focused.png")

@@ -40,7 +40,11 @@ def palette(claims: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 
     A page with more sources than colours reuses them in turn.
     """
-    slugs = dict.fromkeys(source["slug"] for claim in claims for source in claim["sources"])
+    claims = list(claims)
+    # Own sources first: they colour the highlights; inherited ones only badges.
+    cited = (source["slug"] for claim in claims for source in claim["sources"])
+    inherited = (source["slug"] for claim in claims for source in claim["context_sources"])
+    slugs = dict.fromkeys((*cited, *inherited))
     return {slug: f"src-{index % PALETTE_SIZE}" for index, slug in enumerate(slugs)}
 
 

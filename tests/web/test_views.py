@@ -58,7 +58,8 @@ def test_month_chart_fills_empty_months_and_scales_to_the_peak() -> None:
 
 def test_palette_gives_a_page_s_sources_distinct_colours_in_order() -> None:
     claims = [_claim(0, 1, "reuters", "ap"), _claim(1, 2, "bbc"), _claim(2, 3, "reuters")]
-    assert palette(claims) == {"reuters": "src-0", "ap": "src-1", "bbc": "src-2"}
+    claims[0]["context_sources"] = [{"slug": "cnn", "name": "CNN"}]
+    assert palette(claims) == {"reuters": "src-0", "ap": "src-1", "bbc": "src-2", "cnn": "src-3"}
 
 
 @pytest.mark.parametrize(
