@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from app import services
 from app.api.deps import SettingsDep, SplitterDep
-from app.errors import PayloadTooLarge, UnsupportedMediaType
+from app.errors import PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from app.schemas import ArticleIn
 from app.web.render import page
 from app.web.views import FilterState, palette, segments, source_names
@@ -43,11 +43,14 @@ async def split_preview(request: Request, settings: SettingsDep, splitter: Split
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != FORM:
         raise UnsupportedMediaType(f"Send the form as {FORM}.")
-    fields = parse_qs(
-        (await request.body()).decode("utf-8", "replace"),
-        keep_blank_values=True,
-        max_num_fields=len(_FIELDS) + 8,
-    )
+    try:
+        fields = parse_qs(
+            (await request.body()).decode("utf-8", "replace"),
+            keep_blank_values=True,
+            max_num_fields=len(_FIELDS) + 8,
+        )
+    except ValueError:  # more fields than the form has, by far
+        raise UnprocessableContent("The form has too many fields.") from None
     form = {name: fields[name][-1] for name in _FIELDS if name in fields}
     try:
         article = ArticleIn.model_validate(

@@ -261,13 +261,12 @@ def test_a_site_not_allowed_cannot_frame_the_card(browser: Any, site: str) -> No
             f'{item["id"]}" title="card"></iframe>',
             f"default-src 'none'; frame-src {site}",
         )
-        with watched_page(browser, allowed_hosts=_hosts(site, other)) as (page, _):
+        with watched_page(browser, allowed_hosts=_hosts(site, other)) as (page, watch):
             page.goto(f"{other}/other")
-            page.wait_for_timeout(300)
-            frame = page.frames[-1]
-            assert frame.url == "chrome-error://chromewebdata/" or "blockquote" not in (
-                frame.content()
-            )
+            page.wait_for_load_state("load")
+            (card,) = page.frames[1:]
+            assert card.url == "chrome-error://chromewebdata/"
+            assert any("frame-ancestors" in error for error in watch.console_errors)
     finally:
         stranger.shutdown()
         stranger.server_close()

@@ -262,6 +262,9 @@ def test_split_page_rejects_bad_input_with_a_page(make_client: Any) -> None:
     assert unknown.status_code == 422
     assert client.post("/split", data={"text": "x" * 2000}).status_code == 413
     assert client.post("/split", json={"text": "x"}).status_code == 415
+    crowded = client.post("/split", data={f"f{n}": "x" for n in range(40)})
+    assert crowded.status_code == 422
+    assert "too many fields" in crowded.text
 
 
 def test_embed_card_is_framed_only_where_the_setting_allows(make_client: Any) -> None:
