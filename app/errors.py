@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -22,6 +22,7 @@ __all__ = [
     "AppError",
     "BadRequest",
     "Conflict",
+    "FormatNotImplemented",
     "NotFound",
     "PayloadTooLarge",
     "ServiceUnavailable",
@@ -93,6 +94,10 @@ class TooManyRequests(AppError):
     status, slug = 429, "too-many-requests"
 
 
+class FormatNotImplemented(AppError):
+    status, slug = 501, "not-implemented"
+
+
 class ServiceUnavailable(AppError):
     status, slug = 503, "service-unavailable"
 
@@ -108,6 +113,7 @@ _SLUG_BY_STATUS = {
         UnsupportedMediaType,
         UnprocessableContent,
         TooManyRequests,
+        FormatNotImplemented,
         ServiceUnavailable,
     )
 }
@@ -168,6 +174,13 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return validation_issues(exc.errors())
 
 
+def _first_issue(errors: list[dict[str, Any]]) -> str:
+    if not errors:
+        return "The request is not valid."
+    first = errors[0]
+    return f"{' '.join(str(part) for part in first['loc'][1:]) or 'request'}: {first['msg']}"
+
+
 def _allowed_methods(request: Request) -> list[str]:
     methods: set[str] = set()
     for route in request.app.router.routes:
@@ -177,11 +190,22 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Route every exception through problem_response."""
+# Renders an error as an HTML page when the request is for one; None: it is not.
+PageErrors = Callable[[Request, int, str, Mapping[str, str]], Response | None]
+
+
+def install_error_handlers(app: FastAPI, *, pages: PageErrors | None = None) -> None:
+    """Route every exception through problem_response (or, for a page, `pages`)."""
+
+    def page(
+        request: Request, status: int, detail: str, headers: Mapping[str, str]
+    ) -> Response | None:
+        return None if pages is None else pages(request, status, detail, headers)
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
+        if shown := page(request, exc.status, exc.detail, exc.headers):
+            return shown
         return problem_response(
             exc.status,
             exc.detail,
@@ -194,6 +218,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
+        if shown := page(request, 422, _first_issue(errors), {}):
+            return shown
         if any(err["type"] == "json_invalid" for err in errors):
             return problem_response(
                 400, "The request body is not valid JSON.", errors=errors, instance=request.url.path
@@ -210,6 +236,8 @@ def install_error_handlers(app: FastAPI) -> None:
             # Starlette names only the first route that matched the path; a path
             # served by several routes (GET and PATCH) allows all their methods.
             headers["Allow"] = ", ".join(_allowed_methods(request))
+        if shown := page(request, exc.status_code, detail, headers):
+            return shown
         return problem_response(exc.status_code, detail, headers=headers, instance=request.url.path)
 
     @app.exception_handler(IntegrityError)

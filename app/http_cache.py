@@ -72,8 +72,13 @@ def _cache_control(scope: Scope, status: int) -> str:
 
 
 def _harden(headers: MutableHeaders) -> None:
+    # A response that names its own frame-ancestors (the embeddable cards) is framed as
+    # that says; X-Frame-Options: DENY would forbid what it allows.
+    policy = headers.get("content-security-policy", "")
+    own_framing = "frame-ancestors" in policy and "frame-ancestors 'none'" not in policy
     for name, value in SECURITY_HEADERS:
-        headers.setdefault(name, value)
+        if not (own_framing and name == "X-Frame-Options"):
+            headers.setdefault(name, value)
     media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != "text/html":
         headers.setdefault("Content-Security-Policy", JSON_CSP)

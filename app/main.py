@@ -12,8 +12,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
-from app import __version__, services
+from app import __version__, services, web
 from app.api import articles, changes, claims, entities, health, split
 from app.db import create_db_engine, is_sqlite, session_scope
 from app.errors import install_error_handlers
@@ -119,7 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "health", "description": "Probes for orchestrators."},
         ],
     )
-    install_error_handlers(app)
+    install_error_handlers(app, pages=web.error_page)
     for router in (
         articles.router,
         claims.router,
@@ -127,8 +128,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         split.router,
         entities.router,
         health.router,
+        web.router,
     ):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     # Added innermost first: BodyGuard sees requests last, HttpCache hashes bodies
     # before GZip compresses them, CORS answers preflights before anything else.
     app.add_middleware(
@@ -138,7 +141,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             articles.BATCH_PATH: BodyRule(
                 max_body_bytes=settings.max_batch_bytes,
                 media_types=frozenset({articles.NDJSON}),
-            )
+            ),
+            # The paste box's form: its text percent-encoded takes up to 3 bytes a byte.
+            web.split.PATH: BodyRule(
+                max_body_bytes=settings.max_article_bytes * 3 + 64 * 1024,
+                media_types=frozenset({web.split.FORM}),
+            ),
         },
     )
     app.add_middleware(HttpCache)

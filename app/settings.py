@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -13,6 +15,7 @@ from app.ratelimit import parse_rate
 
 __all__ = ["InvalidSettingsError", "Settings", "get_settings", "load_settings"]
 
+_FRAME_SOURCE = re.compile(r"(https?:)|(https?://)?(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -37,6 +40,33 @@ class Settings(BaseSettings):
     write_rate_limit: str = "600/minute"  # per client (API key, else address); 0 = none
     # Processes that split bulk-ingested articles; unset: one per core but the writer's.
     split_workers: int | None = Field(default=None, ge=0, le=256)
+    # Where the service is reached from outside, e.g. https://claims.example.org: the base
+    # of absolute links (og:url, oEmbed). Unset: relative links, and absolute ones only
+    # for a request made on the machine itself (localhost).
+    public_url: str | None = None
+    # Origins whose pages may frame the embeddable claim cards (CSP frame-ancestors).
+    embed_frame_ancestors: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("public_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL")
+        if parts.query or parts.fragment:
+            raise ValueError("must have no query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("embed_frame_ancestors")
+    @classmethod
+    def _sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for source in value:
+            # A CSP source expression: a quoted keyword, a scheme, or a host (wildcards allowed).
+            if source not in ("'self'", "*") and not _FRAME_SOURCE.fullmatch(source):
+                raise ValueError(f"'{source}' is not an origin such as https://cms.example.org")
+        return value
 
     @field_validator("write_rate_limit")
     @classmethod
@@ -51,7 +81,7 @@ class Settings(BaseSettings):
             raise ValueError(f"no such file: {value}")
         return value
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "cors_origins", "embed_frame_ancestors", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -76,3 +76,39 @@ def test_an_ner_model_that_is_not_installed_stops_start_up() -> None:
 
     with pytest.raises(InvalidSettingsError, match="CLAIMS_NER_MODEL"):
         splitter_for(Settings(ner_model="xx_no_such_model"))
+
+
+def test_public_url_and_embed_origins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMS_PUBLIC_URL", "https://claims.example.org/")
+    monkeypatch.setenv(
+        "CLAIMS_EMBED_FRAME_ANCESTORS", "https://cms.example.org, https://*.blog.example,'self'"
+    )
+    settings = load_settings()
+    assert settings.public_url == "https://claims.example.org"
+    assert settings.embed_frame_ancestors == (
+        "https://cms.example.org",
+        "https://*.blog.example",
+        "'self'",
+    )
+    for name in ("CLAIMS_PUBLIC_URL", "CLAIMS_EMBED_FRAME_ANCESTORS"):
+        monkeypatch.delenv(name)
+    assert load_settings().public_url is None
+    assert load_settings().embed_frame_ancestors == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CLAIMS_PUBLIC_URL", "claims.example.org"),
+        ("CLAIMS_PUBLIC_URL", "javascript:alert(1)"),
+        ("CLAIMS_PUBLIC_URL", "https://claims.example.org/?x=1"),
+        ("CLAIMS_EMBED_FRAME_ANCESTORS", "https://a.example; script-src *"),
+        ("CLAIMS_EMBED_FRAME_ANCESTORS", "'unsafe-inline'"),
+    ],
+)
+def test_bad_public_url_or_embed_origin_is_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(InvalidSettingsError, match=name):
+        load_settings()

@@ -25,6 +25,7 @@ from app.models import MAX_ARTICLE_ID
 __all__ = [
     "ClaimListParams",
     "FacetParams",
+    "FilterParams",
     "claim_filter",
     "openapi_parameters",
     "parse_params",
@@ -44,7 +45,7 @@ Sort = Literal["position", "published_at", "-published_at", "relevance"]
 P = TypeVar("P", bound=BaseModel)
 
 
-class _FilterParams(BaseModel):
+class FilterParams(BaseModel):
     """The filters every claim query takes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -85,7 +86,7 @@ class _FilterParams(BaseModel):
     )
 
 
-class ClaimListParams(_FilterParams):
+class ClaimListParams(FilterParams):
     """GET /v1/claims: the filters, paging, counting and the export format."""
 
     limit: int = Field(default=50, ge=1, le=200, description="Items per page (1-200).")
@@ -102,7 +103,7 @@ class ClaimListParams(_FilterParams):
     )
 
 
-class FacetParams(_FilterParams):
+class FacetParams(FilterParams):
     """GET /v1/facets: the filters, which facets, and how many values of each."""
 
     facet: list[Literal["source", "actor", "topic"]] = Field(
@@ -136,7 +137,7 @@ def _shape(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(fields), frozenset(lists)
 
 
-def claim_filter(params: _FilterParams) -> repository.ClaimFilter:
+def claim_filter(params: FilterParams) -> repository.ClaimFilter:
     """The repository's filter for validated parameters."""
     search = (params.q or "").strip() or None
     order = _SORTS[params.sort] if params.sort else ("relevance" if search else "reading")

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from app.repository.driver import driver_executemany, driver_rows
 
-__all__ = ["adjust_entity_counts", "adjust_total", "entity_counts", "total_claims", "uncount_links"]
+__all__ = [
+    "COUNTED_CONDITIONS",
+    "adjust_entity_counts",
+    "adjust_total",
+    "entity_counts",
+    "total_claims",
+    "uncount_links",
+]
 
 # link table -> (entity table, entity column, extra condition for what counts)
 _LINKS: Mapping[str, tuple[str, str, str]] = {
@@ -23,6 +30,8 @@ _LINKS: Mapping[str, tuple[str, str, str]] = {
     "claim_actor": ("actor", "actor_id", ""),
     "claim_topic": ("topic", "topic_id", ""),
 }
+# What each link table's counter counts, as a condition on its rows.
+COUNTED_CONDITIONS: Mapping[str, str] = {table: link[2] for table, link in _LINKS.items()}
 _COUNTED_KINDS = frozenset({"cited", "inline"})
 
 

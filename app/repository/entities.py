@@ -11,14 +11,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Source, Topic
+from app.repository.counters import COUNTED_CONDITIONS
 from app.repository.driver import driver_rows
-from app.repository.filters import like_escape
+from app.repository.filters import ENTITY_FILTERS, like_escape
 
 __all__ = [
     "ENTITIES",
     "EntityKind",
     "actor_edit_stamp",
     "actor_slug_by_name",
+    "claims_by_month",
     "edited_actors",
     "ensure_entities",
     "entity_by_slug",
@@ -100,6 +102,34 @@ def entity_by_slug(session: Session, *, kind: str, slug: str) -> dict[str, Any] 
         {"slug": slug},
     ).one_or_none()
     return None if row is None else dict(row._mapping)
+
+
+# The month of an article's publication (else of its ingestion), as 'YYYY-MM'.
+_MONTH = {
+    "sqlite": "substr(coalesce(a.published_at, a.ingested_at), 1, 7)",
+    "postgresql": "to_char(coalesce(a.published_at, a.ingested_at) AT TIME ZONE 'UTC', 'YYYY-MM')",
+}
+
+
+def claims_by_month(session: Session, *, kind: str, slug: str) -> list[tuple[str, int]]:
+    """How many claims cite (or are about) an entity per month, oldest first: ('YYYY-MM', n).
+
+    The claims counted are those its `claim_count` counts.
+    """
+    spec = next(spec for spec in ENTITY_FILTERS if spec.param == kind)
+    month = _MONTH[session.get_bind().dialect.name]
+    condition = COUNTED_CONDITIONS[spec.link_table]
+    rows = session.execute(
+        text(
+            f"SELECT {month} AS month, count(*) AS n FROM {spec.link_table} l "
+            f"JOIN {spec.entity_table} e ON e.id = l.{spec.link_column} "
+            "JOIN claim c ON c.id = l.claim_id JOIN article a ON a.id = c.article_id "
+            f"WHERE e.slug = :slug{' AND l.' + condition if condition else ''} "
+            "GROUP BY month ORDER BY month"
+        ),
+        {"slug": slug},
+    )
+    return [(str(row.month), int(row.n)) for row in rows]
 
 
 def ensure_entities(

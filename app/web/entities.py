@@ -1,0 +1,83 @@
+"""GET /sources/{slug}, /actors/{slug}, /topics/{slug}: the entity, its claims over time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app import repository, services
+from app.api.deps import ReadsDep
+from app.api.entities import Slug
+from app.errors import NotFound
+from app.web.render import page
+from app.web.views import FilterState, month_chart, palette
+
+router = APIRouter()
+
+LATEST_CLAIMS = 10
+# Newest articles first: what the entity has been in lately.
+_LATEST: dict[str, Callable[[str], repository.ClaimFilter]] = {
+    "source": lambda slug: repository.ClaimFilter(source=(slug,), order="-published"),
+    "actor": lambda slug: repository.ClaimFilter(actor=(slug,), order="-published"),
+    "topic": lambda slug: repository.ClaimFilter(topic=(slug,), order="-published"),
+}
+_TITLES = {"source": "Source", "actor": "Actor", "topic": "Topic"}
+
+
+async def _entity_page(request: Request, reads: ReadsDep, *, kind: str, slug: str) -> Response:
+    def read(session: Session) -> tuple[dict[str, Any], list[tuple[str, int]], Any] | None:
+        entity = repository.entity_by_slug(session, kind=kind, slug=slug)
+        if entity is None:
+            return None
+        months = repository.claims_by_month(session, kind=kind, slug=slug)
+        latest = services.claim_page(
+            session,
+            filters=_LATEST[kind](slug),
+            cursor=None,
+            limit=LATEST_CLAIMS,
+        )
+        return entity, months, latest["items"]
+
+    found = await reads(read)
+    if found is None:
+        raise NotFound(f"No {kind} has slug '{slug}'.")
+    entity, months, latest = found
+    state = FilterState(())
+    return page(
+        request,
+        "entity.html",
+        {
+            "kind": kind,
+            "kind_title": _TITLES[kind],
+            "entity": entity,
+            "chart": month_chart(months),
+            "claims": latest,
+            "palette": palette(latest),
+            "all_claims": state.adding(kind, slug),
+            "api": f"/v1/{kind}s/{slug}",
+            "state": state,
+        },
+    )
+
+
+@router.get("/sources/{slug}")
+async def source_page(slug: Slug, request: Request, reads: ReadsDep) -> Response:
+    """A publisher and the claims that cite it."""
+    return await _entity_page(request, reads, kind="source", slug=slug)
+
+
+@router.get("/actors/{slug}")
+async def actor_page(slug: Slug, request: Request, reads: ReadsDep) -> Response:
+    """An actor and the claims about it."""
+    return await _entity_page(request, reads, kind="actor", slug=slug)
+
+
+@router.get("/topics/{slug}")
+async def topic_page(slug: Slug, request: Request, reads: ReadsDep) -> Response:
+    """A topic and the claims about it."""
+    return await _entity_page(request, reads, kind="topic", slug=slug)

@@ -1,0 +1,71 @@
+"""GET /: search, facets, filters and pages over the claims, as GET /v1/claims takes them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app import repository, services
+from app.api.claim_params import FilterParams, claim_filter, parse_params
+from app.api.deps import ReadsDep
+from app.web.render import page
+from app.web.views import FilterState, palette
+
+router = APIRouter()
+
+FACETS = {"source": "Sources", "actor": "Actors", "topic": "Topics"}
+FACET_VALUES = 10
+
+
+class ExplorerParams(FilterParams):
+    """The explorer's query string: the filters of GET /v1/claims, a page size, a cursor."""
+
+    limit: int = Field(default=20, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=512)
+
+
+def _counted_exactly(filters: repository.ClaimFilter) -> bool:
+    """True when the estimated count is exact: no filter, or one entity value alone.
+
+    Those the write-kept counters answer; anything else PostgreSQL's planner estimates.
+    """
+    values = sum(len(getattr(filters, name)) for name in FACETS)
+    rest = replace(filters, source=(), actor=(), topic=(), order="reading")
+    return values <= 1 and rest == repository.ClaimFilter()
+
+
+@router.get("/")
+async def explorer(request: Request, reads: ReadsDep) -> Response:
+    """The claim explorer: the page a new user opens first."""
+    params = parse_params(ExplorerParams, request)
+    filters = claim_filter(params)
+
+    def read(session: Session) -> tuple[dict[str, Any], dict[str, Any]]:
+        found = services.claim_page(
+            session, filters=filters, cursor=params.cursor, limit=params.limit, count="estimated"
+        )
+        counts = services.facets(session, filters=filters, names=list(FACETS), limit=FACET_VALUES)
+        return found, counts
+
+    found, counts = await reads(read)
+    return page(
+        request,
+        "explorer.html",
+        {
+            "state": FilterState.of(request.query_params.multi_items()),
+            "claims": found["items"],
+            "palette": palette(found["items"]),
+            "count": found["count"],
+            "approximate": not _counted_exactly(filters),
+            "next_cursor": found["next_cursor"],
+            "paged": params.cursor is not None,
+            "facets": [(name, title, counts["facets"][name]) for name, title in FACETS.items()],
+            "truncated": counts["truncated"],
+        },
+    )
