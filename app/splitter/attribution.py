@@ -74,6 +74,10 @@ class InlineAttribution:
         """Attribution over one registry."""
         return cls(registry)
 
+    def possible(self, text: str) -> bool:
+        """False when `text` names no publisher at all, so none of its sentences can cite one."""
+        return bool(self.registry.names_in(text)) or _OUTLET_WORD.search(text) is not None
+
     def find(self, sentence: str) -> list[Source]:
         """Publishers the sentence names as its source, in order of appearance, once each."""
         found: list[tuple[int, Source]] = []

@@ -151,7 +151,7 @@ def step_markers(state: State, tools: Tools) -> None:
             else []
         )
         state.markers.append(markers)
-        state.texts.append(fold(cut_markers(block.text, markers)) if markers else fold(block.text))
+        state.texts.append(fold(cut_markers(block.text, markers)) if markers else block.folded)
 
 
 def step_structure(state: State, tools: Tools) -> None:
@@ -198,6 +198,7 @@ def step_citations(state: State, tools: Tools) -> None:
         if same[0] is not entry and same[0].span == entry.span:
             same.append(entry)
     own: list[list[Citation]] = []
+    attributable: dict[int, bool] = {}  # a paragraph naming no publisher is not searched again
     for sentence in state.sentences:
         citations: list[Citation] = []
         seen: set[str] = set()
@@ -208,7 +209,9 @@ def step_citations(state: State, tools: Tools) -> None:
                     if source is not None and source.slug not in seen:
                         seen.add(source.slug)
                         citations.append(Citation(source, "cited", label))
-        for source in tools.attribution.find(sentence.text):
+        if sentence.block not in attributable:
+            attributable[sentence.block] = tools.attribution.possible(state.texts[sentence.block])
+        for source in tools.attribution.find(sentence.text) if attributable[sentence.block] else ():
             if source.slug not in seen:
                 seen.add(source.slug)
                 citations.append(Citation(source, "inline", None))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from app.splitter.furniture import FurnitureRules, has_terminal, word_count
+from app.splitter.furniture import FurnitureRules, has_terminal
 from app.splitter.sources import SourceRegistry
 from app.splitter.text import Block, fold
 from app.splitter.types import Reference, Span
@@ -63,6 +63,7 @@ class _Line:
     start: int
     end: int
     text: str  # folded
+    label: tuple[str, str, int] | None  # _label_at(text, 0): the entry label it starts with
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +93,8 @@ def find_references(
         elif block.kind == "footnote" or block.container == "footnotes":
             roles[index] = "reference"
             collected.extend((entry, block) for entry in _footnote_entries(block))
-        elif block.text.lstrip()[:3].lower() in ("sou", "via"):  # cheap test before folding
-            text = fold(block.text)
-            match = _SOURCES_LINE.match(text)
+        else:
+            match = _SOURCES_LINE.match(block.folded)
             if match and block.kind in ("line", "para"):
                 roles[index] = "reference"
                 collected.extend((e, block) for e in _name_entries(block, match.start(1)))
@@ -132,7 +132,7 @@ def find_references(
                 collected.extend((entry, block) for entry in named)
                 roles[line.block] = "reference"
                 continue
-            if not rules.is_furniture(line.text) and word_count(line.text) <= 12:
+            if not rules.is_furniture(line.text) and _words(line.text) <= 12:
                 collected.append((_Entry(None, line.start, line.end, "plain"), block))
                 roles[line.block] = "reference"
                 continue
@@ -162,14 +162,23 @@ def find_references(
     return references
 
 
+def _words(folded: str) -> int:
+    """Words of folded text (single spaces, no ends), without splitting it."""
+    return folded.count(" ") + 1 if folded else 0
+
+
 def _lines(blocks: list[Block]) -> Iterator[_Line]:
     """Every block cut at its line breaks, in order."""
     for index, block in enumerate(blocks):
+        if not block.breaks:
+            if block.folded:
+                yield _Line(index, 0, len(block.text), block.folded, _label_at(block.folded, 0))
+            continue
         start = 0
         for cut in [*block.breaks, len(block.text)]:
             text = fold(block.text[start:cut])
             if text:
-                yield _Line(index, start, cut, text)
+                yield _Line(index, start, cut, text, _label_at(text, 0))
             start = cut + 1
 
 
@@ -181,7 +190,8 @@ def _offset_of(block: Block, line: _Line, folded_offset: int) -> int:
 
 def _footnote_entries(block: Block) -> list[_Entry]:
     """A block the markup declares a footnote: one entry labelled by the markup when it can."""
-    entries = _line_entries(block, _Line(0, 0, len(block.text), fold(block.text)))
+    whole = _Line(0, 0, len(block.text), block.folded, _label_at(block.folded, 0))
+    entries = _line_entries(block, whole)
     if block.label is not None and len(entries) <= 1:
         start = entries[0].start if entries else 0
         return [_Entry(block.label, start, len(block.text), "item", not block.label.isdigit())]
@@ -334,24 +344,26 @@ def _zone_start(
     for index in range(count - 1, -1, -1):
         line = lines[index]
         block = blocks[line.block]
-        # the tails only grow while they hold: past that, what a line is no longer matters
-        live = tail_ok[index + 1] or tail_urls[index + 1]
-        furniture = live and rules.is_furniture(line.text)
-        urls = live and bool(_URLS_ONLY.fullmatch(_unlabelled(line.text)))
-        tail_urls[index] = tail_urls[index + 1] and (urls or furniture)
-        tail_ok[index] = tail_ok[index + 1] and (
-            listed[index] or urls or furniture or headings[index] is not None
+        # The tails only grow while they hold: past that, what a line is no longer matters;
+        # and whether it is furniture is asked only when nothing cheaper decided.
+        urls = (tail_ok[index + 1] or tail_urls[index + 1]) and bool(
+            _URLS_ONLY.fullmatch(_unlabelled(line))
         )
+        entry_like = urls or listed[index] or headings[index] is not None
+        wanted = (tail_ok[index + 1] and not entry_like) or (tail_urls[index + 1] and not urls)
+        furniture = wanted and rules.is_furniture(line.text)
+        tail_urls[index] = tail_urls[index + 1] and (urls or furniture)
+        tail_ok[index] = tail_ok[index + 1] and (entry_like or furniture)
         notes = block.kind == "footnote" or block.container == "footnotes"
         prose_after[index] = prose_after[index + 1] or (
             not notes
             and not listed[index]
-            and word_count(line.text) > _LIST_LINE_MAX_WORDS
+            and _words(line.text) > _LIST_LINE_MAX_WORDS
             and has_terminal(line.text)
         )
         entries_after[index] = entries_after[index + 1] + listed[index]
         alike_after[index] = alike_after[index + 1] + (
-            listed[index] and _reads_like_reference(line.text, registry)
+            listed[index] and _reads_like_reference(line, registry)
         )
     after_headings = True  # every earlier line of the current block names a section
     for index in range(count):
@@ -376,10 +388,9 @@ def _zone_start(
                     return index
             elif index + 1 >= count or _starts_list(lines[index + 1], listed[index + 1]):
                 return index
-        labelled = _label_at(text, 0)
-        if block.kind in ("line", "para") and labelled and labelled[0] == "bracket":
+        if block.kind in ("line", "para") and line.label and line.label[0] == "bracket":
             return index
-        if tail_urls[index] and _URLS_ONLY.fullmatch(_unlabelled(text)):
+        if tail_urls[index] and _URLS_ONLY.fullmatch(_unlabelled(line)):
             return index
         if (
             tail_ok[index]
@@ -392,13 +403,12 @@ def _zone_start(
 
 def _starts_list(line: _Line, listed: bool) -> bool:
     """True when a line under a references heading begins its list."""
-    return listed or bool(_URLS_ONLY.fullmatch(line.text)) or word_count(line.text) <= 12
+    return listed or bool(_URLS_ONLY.fullmatch(line.text)) or _words(line.text) <= 12
 
 
-def _unlabelled(text: str) -> str:
+def _unlabelled(line: _Line) -> str:
     """The line without a leading entry label."""
-    labelled = _label_at(text, 0)
-    return text[labelled[2] :] if labelled else text
+    return line.text[line.label[2] :] if line.label else line.text
 
 
 def _is_listed(block: Block, line: _Line) -> bool:
@@ -407,14 +417,13 @@ def _is_listed(block: Block, line: _Line) -> bool:
         return True
     if block.kind in ("item", "line") and block.label is not None and line.start == 0:
         return True
-    return _label_at(line.text, 0) is not None or line.text.startswith("^")
+    return line.label is not None or line.text.startswith("^")
 
 
 def _label_of(block: Block, line: _Line) -> str | None:
     """The numeric label a line starts with (or its list item's number)."""
-    labelled = _label_at(line.text, 0)
-    if labelled is not None:
-        return labelled[1] if labelled[0] in _NUMBERED else None
+    if line.label is not None:
+        return line.label[1] if line.label[0] in _NUMBERED else None
     if block.kind in ("item", "line") and line.start == 0 and block.label:
         return block.label if block.label.isdigit() else None
     return None
@@ -423,10 +432,11 @@ def _label_of(block: Block, line: _Line) -> str | None:
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 
 
-def _reads_like_reference(text: str, registry: SourceRegistry) -> bool:
+def _reads_like_reference(line: _Line, registry: SourceRegistry) -> bool:
     """A link, a publisher, a dated title or a short name: what list entries of sources hold."""
+    text = line.text
     if _URL.search(text) or "Retrieved" in text or registry.mentions(text):
         return True
     if _YEAR.search(text) and ('"' in text or "“" in text):
         return True
-    return word_count(_unlabelled(text)) <= 6 and not has_terminal(text)
+    return _words(_unlabelled(line)) <= 6 and not has_terminal(text)

@@ -71,6 +71,14 @@ class Block:
     # break in Markdown, <br> in HTML, a re-joined line in plain text): where a list
     # written one entry per line may be cut into its entries
     breaks: list[int] = field(default_factory=list)
+    _folded: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def folded(self) -> str:
+        """The text folded (see `fold`), worked out once: several steps read it."""
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
 
     def start_of(self, i: int) -> int:
         """Input offset of extracted character i (or of the block end when i == len)."""
