@@ -14,8 +14,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from app.splitter.inline_markdown import render_inline
-from app.splitter.text import Block, BlockBuilder, BlockKind
+from app.splitter.inline_markdown import LinkCitation, render_inline
+from app.splitter.text import Block, BlockBuilder, BlockKind, Marker
 
 __all__ = ["markdown_blocks"]
 
@@ -46,6 +46,7 @@ def markdown_blocks(source: str) -> list[Block]:
     footnote: str | None = None
     heading_level = 0
     last_map: list[int] | None = None
+    linked: dict[str, Block] = {}  # label -> the entry a numbered link points at
     for token in tokens:
         if token.map and token.level == 0:
             for line in range(token.map[0], min(token.map[1], len(covered))):
@@ -90,14 +91,28 @@ def markdown_blocks(source: str) -> list[Block]:
             if block_kind == "para" and token.content.lstrip().startswith("!["):
                 block_kind = "caption"  # an image with text in the same paragraph: its caption
             span_map = token.map or last_map
-            block = _inline_block(source, token, span_map, line_starts, block_kind)
+            block = _inline_block(source, token, span_map, line_starts, block_kind, linked)
             if block is not None:
                 block.level = heading_level
                 block.label = label
                 block.container = "blockquote" if quote_depth else ""
                 blocks.append(block)
     blocks.extend(_link_definitions(source, line_starts, covered))
+    blocks.extend(linked.values())
     return blocks
+
+
+def _cite_links(
+    source: str, block: Block, cited: list[LinkCitation], linked: dict[str, Block]
+) -> None:
+    """Numbered links become markers, and each label's first URL the entry it points at."""
+    for link in cited:
+        block.markers.append(Marker(link.start, link.end, (link.label,), "link"))
+        if link.label not in linked:
+            entry = BlockBuilder(source)
+            entry.copy(link.url_start, link.url_end)
+            url = source[link.url_start : link.url_end]
+            linked[link.label] = entry.build("footnote", label=link.label, url=url)
 
 
 def _inline_block(
@@ -106,6 +121,7 @@ def _inline_block(
     span_map: list[int] | None,
     line_starts: list[int],
     kind: BlockKind,
+    linked: dict[str, Block],
 ) -> Block | None:
     """One inline token as a block, its content lines aligned with their source lines."""
     content = token.content
@@ -113,6 +129,7 @@ def _inline_block(
         return None
     builder = BlockBuilder(source)
     code: list[tuple[int, int]] = []
+    cited: list[LinkCitation] = []
     url: str | None = None
     line = span_map[0]
     last_line = min(span_map[1], len(line_starts) - 1)
@@ -135,12 +152,18 @@ def _inline_block(
         if len(builder):
             builder.line_break(max(found - 1, 0), max(found, 0))
         if found < 0:
-            return None if not len(builder) else builder.build(kind, no_markers=code, url=url)
-        link = render_inline(source, found, found + len(stripped), builder, code)
+            if not len(builder):
+                return None
+            block = builder.build(kind, no_markers=code, url=url)
+            _cite_links(source, block, cited, linked)
+            return block
+        link = render_inline(source, found, found + len(stripped), builder, code, cited)
         url = url or link
     if not builder.text().strip():
         return None
-    return builder.build(kind, no_markers=code, url=url)
+    block = builder.build(kind, no_markers=code, url=url)
+    _cite_links(source, block, cited, linked)
+    return block
 
 
 def _link_definitions(source: str, line_starts: list[int], covered: list[bool]) -> list[Block]:

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 from app.splitter.text import BlockBuilder
 
-__all__ = ["render_inline"]
+__all__ = ["LinkCitation", "render_inline"]
+
+# A link whose text is only a number cites its URL: `gains [2](https://apnews.com/...)`, the
+# way AI answers and some newsletters write footnotes inline.
+_NUMBER_TEXT = re.compile(r"\[?(\d{1,3})\]?")
+
+
+class LinkCitation(NamedTuple):
+    """A numbered link: its text in the block (extracted offsets), label, URL span in the input."""
+
+    start: int
+    end: int
+    label: str
+    url_start: int
+    url_end: int
+
 
 # Every alternative is bounded so that hostile input ("[" * 10**6) stays linear. The
 # leading lookahead names every character an alternative can start with, so the regex
@@ -28,9 +44,17 @@ _INLINE = re.compile(
 
 
 def render_inline(
-    source: str, start: int, end: int, builder: BlockBuilder, code: list[tuple[int, int]]
+    source: str,
+    start: int,
+    end: int,
+    builder: BlockBuilder,
+    code: list[tuple[int, int]],
+    cited: list[LinkCitation] | None = None,
 ) -> str | None:
-    """Append source[start:end] without inline markup; return the first link URL, if any."""
+    """Append source[start:end] without inline markup; return the first link URL, if any.
+
+    Numbered links (`[2](https://...)`) are added to `cited` when it is given.
+    """
     url: str | None = None
     position = start
     for match in _INLINE.finditer(source, start, end):
@@ -48,8 +72,15 @@ def render_inline(
             builder.copy(m_start, m_end)
         elif match.group("link_url") is not None:
             text_start, text_end = match.span("link_text")
+            before = len(builder)
             render_inline(source, text_start, text_end, builder, code)
-            url = url or match.group("link_url")
+            number = _NUMBER_TEXT.fullmatch(match.group("link_text"))
+            link = match.group("link_url")
+            if cited is not None and number and link.lower().startswith(("http://", "https://")):
+                label = number.group(1).lstrip("0") or "0"
+                cited.append(LinkCitation(before, len(builder), label, *match.span("link_url")))
+            else:
+                url = url or link
         elif match.group("ref_text") is not None:
             text_start, text_end = match.span("ref_text")
             render_inline(source, text_start, text_end, builder, code)

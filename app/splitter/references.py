@@ -42,9 +42,14 @@ _LABEL_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(r"(\d{1,3})[.)](?=\s|$)\s*")),
     ("superscript", re.compile(rf"([{_SUPER_DIGITS}]{{1,3}})\s*")),
     ("letter", re.compile(r"\[([a-z])\]:?(?=\s|$)\s*|([a-z])[.)](?=\s)\s*")),
+    # "Source 1: Reuters", "Ref. 2 - AP", "Note 3. BBC"
+    (
+        "named",
+        re.compile(r"(?:[Ss]ource|[Rr]ef(?:erence)?\.?|[Nn]ote)\s?(\d{1,3})\s*[:.)–—-](?=\s)\s*"),
+    ),
 )
-_LABEL_OPENERS = frozenset("[(" + _SUPER_DIGITS)
-_NUMBERED = frozenset({"bracket", "paren", "number", "superscript", "item"})
+_LABEL_OPENERS = frozenset("[(SsRrNn" + _SUPER_DIGITS)
+_NUMBERED = frozenset({"bracket", "paren", "number", "superscript", "item", "named"})
 # Wikipedia's back-links before an entry: "^", "^ a b c".
 _BACKLINK = re.compile(r"\^\s*(?:(?:[a-z]\s+){1,26}(?=\S))?")
 _SOURCES_LINE = re.compile(r"^(?:sources?|via)\s*:\s*(\S.*)$", re.IGNORECASE)
@@ -271,7 +276,7 @@ def _next_label(
     text: str, pattern: re.Pattern[str], form: str, current: int, start: int, end: int
 ) -> tuple[int, str, int] | None:
     """The next label of the same form after whitespace that continues the numbering."""
-    opener = {"bracket": "[", "paren": "(", "superscript": None, "number": None}[form]
+    opener = {"bracket": "[", "paren": "("}.get(form)
     position = start
     while position < end:
         if opener is not None:
@@ -294,13 +299,17 @@ def _next_label(
     return None
 
 
-_DIGIT_RUN = re.compile(r"\d{1,3}[.)]")
-_SUPER_RUN = re.compile(f"[{_SUPER_DIGITS}]")
+# where a candidate label of a form without an opening bracket may start
+_LABEL_STARTS = {
+    "number": re.compile(r"\d{1,3}[.)]"),
+    "superscript": re.compile(f"[{_SUPER_DIGITS}]"),
+    "named": re.compile(r"[SsRrNn]"),
+}
 
 
 def _next_label_start(text: str, form: str, start: int, end: int) -> int | None:
     """Where the next candidate label of an unbracketed form starts."""
-    found = (_DIGIT_RUN if form == "number" else _SUPER_RUN).search(text, start, end)
+    found = _LABEL_STARTS[form].search(text, start, end)
     return found.start() if found else None
 
 

@@ -335,6 +335,7 @@ MARKER_STYLES = (
     "paren",  # (1)(2)
     "html-sup",  # <sup><a href="#n1">1</a></sup>
     "wiki-sup",  # <sup class="reference"><a href="#cite_note-1">[1]</a></sup>
+    "md-numbered-link",  # [1](https://...): the link is the reference (AI answers)
 )
 PLACEMENTS = ("before-stop", "after-stop", "spaced")
 LIST_LAYOUTS = (
@@ -351,6 +352,7 @@ LIST_LAYOUTS = (
     "md-footnote-defs",  # [^1]: Name, date, URL
     "html-ol",  # <ol><li id="n1">
     "html-wiki-ol",  # <ol class="references"><li id="cite_note-1">
+    "links-only",  # no list: the numbered links carry the URLs
 )
 LIST_HEADINGS = ("Sources", "References", "Notes and references", "Источники", "Fuentes", None)
 FORMATS = ("text", "markdown", "html")
@@ -395,6 +397,8 @@ class Rendering:
 def compatible(layout: Layout) -> bool:
     """Combinations that occur in real articles (and that a reader could resolve)."""
     fmt, markers, lst = layout.format, layout.markers, layout.layout
+    if markers == "md-numbered-link" or lst == "links-only":
+        return fmt == "markdown" and markers == "md-numbered-link" and layout.heading is None
     if markers == "caret-footnote" or lst == "md-footnote-defs":
         return fmt == "markdown" and markers == "caret-footnote" and lst == "md-footnote-defs"
     if markers in ("html-sup", "wiki-sup") or lst in ("html-ol", "html-wiki-ol"):
@@ -468,10 +472,14 @@ def _anchor(layout: Layout, n: int) -> str:
     return f"cite_note-{n}" if layout.layout == "html-wiki-ol" else f"n{n}"
 
 
-def _marker(labels: tuple[int, ...], layout: Layout, uses: Counter[int]) -> str:
+def _marker(
+    labels: tuple[int, ...], layout: Layout, uses: Counter[int], entries: tuple[Entry, ...]
+) -> str:
     style = layout.markers
     if not labels:
         return ""
+    if style == "md-numbered-link":
+        return "".join(f"[{n}]({entries[n - 1].url})" for n in labels)
     if style == "brackets":
         return "".join(f"[{n}]" for n in labels)
     if style == "bracket-list":
@@ -614,7 +622,7 @@ def render(article: Article, layout: Layout) -> str:
             )
         for paragraph in paragraphs:
             body = " ".join(
-                _place(esc(text), _marker(labels, layout, uses), layout.placement)
+                _place(esc(text), _marker(labels, layout, uses, article.entries), layout.placement)
                 for text, labels in paragraph
             )
             parts.append(f"<p>{body}</p>" if fmt == "html" else body)
@@ -627,10 +635,10 @@ def render(article: Article, layout: Layout) -> str:
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"{title}</head>\n<body><article>\n" + "\n".join(parts) + "\n</article></body></html>\n"
         )
-    listing = _plain_list(article, layout, cites)
+    listing = _plain_list(article, layout, cites) if layout.layout != "links-only" else ""
     if heading:
         under = "\n\n" if fmt == "markdown" or layout.layout == "blank-lines" else "\n"
         parts.append((f"## {heading}" if fmt == "markdown" else heading) + under + listing)
-    else:
+    elif listing:
         parts.append(listing)
     return "\n\n".join(parts) + "\n"

@@ -20,6 +20,8 @@ CASES = [
     ),
     ("Sources\n1. https://www.unknown-daily.net/a", [("1", "unknown-daily.net")]),
     ("Sources: Reuters, CNN", [("1", "Reuters"), ("2", "CNN")]),  # numbered by their order
+    ("Source 1: Reuters\nSource 2: CNN", [("1", "Reuters"), ("2", "CNN")]),
+    ("Ref. 1 - Reuters Ref. 2 - CNN", [("1", "Reuters"), ("2", "CNN")]),
 ]
 
 
@@ -47,3 +49,23 @@ def test_notes_are_neither_statements_nor_references() -> None:
     result = split(text, title="T")
     assert [s.text for s in result.statements] == ["Prices rose."]
     assert [r.label for r in result.references] == ["1"]
+
+
+def test_numbered_markdown_links_cite_their_urls() -> None:
+    """AI answers link their footnotes inline: `gains [2](https://...)`."""
+    text = (
+        "Oil prices climbed on Monday [1](https://www.reuters.com/markets/a). Analysts expect "
+        "more gains [2](https://apnews.com/article/b), and [traders](https://example.com/c) agree "
+        "[1](https://www.reuters.com/markets/a)."
+    )
+    result = split(text, format="markdown", title="T")
+    assert [(s.text, [c.source.name for c in s.sources]) for s in result.statements] == [
+        ("Oil prices climbed on Monday.", ["Reuters"]),
+        ("Analysts expect more gains, and traders agree.", ["Associated Press", "Reuters"]),
+    ]
+    assert [(r.label, r.url) for r in result.references] == [
+        ("1", "https://www.reuters.com/markets/a"),
+        ("2", "https://apnews.com/article/b"),
+    ]
+    for reference in result.references:
+        assert text[reference.span.start : reference.span.end] == reference.url
