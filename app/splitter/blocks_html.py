@@ -132,6 +132,8 @@ _FOOTNOTE_CLASS = re.compile(
 _FOOTNOTE_ID = re.compile(
     r"^(?:fn|footnote|cite_note|note|ref|endnote)[-_:]?\D{0,20}?(\d{1,3})$", re.IGNORECASE
 )
+_LINK_NUMBER = re.compile(r"\[?(\d{1,3})\]?")
+_STOPS = ".,;!?)\"'’”»"
 _SUP_LABELS = re.compile(r"^\[?\s*(\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*)\s*\]?$")
 
 
@@ -170,6 +172,10 @@ class _Reader(HTMLParser):
         self.sup_hash = False
         self.sup_target: str | None = None  # the id a footnote link inside <sup> points at
         self.targets: dict[str, str] = {}  # id -> the label of the markers that link to it
+        # an open <a href="https://..."> whose text may be a number: (text start, mark, href,
+        # start tag span); a numbered link cites its URL, the entry each label's first one
+        self.link: tuple[int, int, str, int, int] | None = None
+        self.linked: dict[str, Block] = {}
         self.ordinals: Counter[int] = Counter()
         self.next_container = 1
         self.title: BlockBuilder | None = None  # the page <title> while it is read
@@ -264,6 +270,7 @@ class _Reader(HTMLParser):
         self.markers = []
         self.url = None
         self.sup_start = None
+        self.link = None
         self.block_context = self.stack[-1]
 
     def open_element(
@@ -322,8 +329,10 @@ class _Reader(HTMLParser):
                 self.sup_hash = self.sup_hash or self.sup_start is not None
                 if self.sup_start is not None:
                     self.sup_target = href[1:]
-            elif href and not drop and self.url is None:
-                self.url = href
+            elif href and not drop:
+                self.url = self.url or href
+                if href.lower().startswith(("http://", "https://")):
+                    self.link = (len(self.builder), self.builder.mark(), href, start, end)
         context = _Context(
             name,
             drop,
@@ -347,6 +356,8 @@ class _Reader(HTMLParser):
     def close_element(self, name: str) -> None:
         if self.open_names[name] <= 0:
             return
+        if name == "a" and self.link is not None:
+            self._link_marker()
         if name == "sup" and self.sup_start is not None:
             self._sup_marker()
         if name == "title" and self.title is not None:
@@ -360,10 +371,30 @@ class _Reader(HTMLParser):
         if name in _BLOCK:
             self.flush()
 
+    def _link_marker(self) -> None:
+        assert self.link is not None
+        start, mark, href, tag_start, tag_end = self.link
+        self.link = None
+        number = _LINK_NUMBER.fullmatch(self.builder.since(mark).strip())
+        before = self.builder.before(mark, 2).rstrip()
+        follows = bool(self.markers) and self.markers[-1].end >= start - 1  # [1][4]
+        if number is None or not (
+            follows or (before and (before[-1].isalpha() or before[-1] in _STOPS))
+        ):
+            return  # a link that is not a footnote number ("page 2" links, numbers in lists)
+        label = number.group(1).lstrip("0") or "0"
+        self.markers.append(Marker(start, len(self.builder), (label,), "link"))
+        if label not in self.linked:
+            entry = BlockBuilder(self.source)
+            entry.put(href, tag_start, tag_end)
+            self.linked[label] = entry.build("footnote", label=label, url=href)
+
     def _sup_marker(self) -> None:
         assert self.sup_start is not None
         start, mark = self.sup_start
         self.sup_start = None
+        if self.markers and self.markers[-1].start >= start:
+            return  # a numbered link inside it is the marker already
         end = len(self.builder)
         inner = self.builder.since(mark).strip()
         match = _SUP_LABELS.match(inner)
@@ -378,7 +409,7 @@ class _Reader(HTMLParser):
         self.feed(guard_html(self.source))
         self.close()
         self._link_targets()
-        return self.blocks
+        return self.blocks + list(self.linked.values())
 
     def _link_targets(self) -> None:
         """An element that footnote links point at is a reference entry, whatever its id."""

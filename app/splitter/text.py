@@ -172,6 +172,17 @@ class BlockBuilder:
         """The text appended after `mark` (without joining everything before it)."""
         return "".join(self._parts[mark:])
 
+    def before(self, mark: int, size: int) -> str:
+        """The last `size` characters appended before `mark` (without joining everything)."""
+        pieces: list[str] = []
+        length = 0
+        index = mark - 1
+        while index >= 0 and length < size:
+            pieces.append(self._parts[index])
+            length += len(self._parts[index])
+            index -= 1
+        return "".join(reversed(pieces))[-size:]
+
     def text(self) -> str:
         """The text accumulated so far."""
         return "".join(self._parts)

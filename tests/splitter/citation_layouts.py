@@ -336,6 +336,7 @@ MARKER_STYLES = (
     "html-sup",  # <sup><a href="#n1">1</a></sup>
     "wiki-sup",  # <sup class="reference"><a href="#cite_note-1">[1]</a></sup>
     "md-numbered-link",  # [1](https://...): the link is the reference (AI answers)
+    "html-numbered-link",  # <a href="https://...">[1]</a>: likewise in HTML
 )
 PLACEMENTS = ("before-stop", "after-stop", "spaced")
 LIST_LAYOUTS = (
@@ -397,8 +398,9 @@ class Rendering:
 def compatible(layout: Layout) -> bool:
     """Combinations that occur in real articles (and that a reader could resolve)."""
     fmt, markers, lst = layout.format, layout.markers, layout.layout
-    if markers == "md-numbered-link" or lst == "links-only":
-        return fmt == "markdown" and markers == "md-numbered-link" and layout.heading is None
+    if markers in ("md-numbered-link", "html-numbered-link") or lst == "links-only":
+        wanted = {"markdown": "md-numbered-link", "html": "html-numbered-link"}.get(fmt)
+        return markers == wanted and lst == "links-only" and layout.heading is None
     if markers == "caret-footnote" or lst == "md-footnote-defs":
         return fmt == "markdown" and markers == "caret-footnote" and lst == "md-footnote-defs"
     if markers in ("html-sup", "wiki-sup") or lst in ("html-ol", "html-wiki-ol"):
@@ -480,6 +482,8 @@ def _marker(
         return ""
     if style == "md-numbered-link":
         return "".join(f"[{n}]({entries[n - 1].url})" for n in labels)
+    if style == "html-numbered-link":
+        return "".join(f'<a href="{entries[n - 1].url}">[{n}]</a>' for n in labels)
     if style == "brackets":
         return "".join(f"[{n}]" for n in labels)
     if style == "bracket-list":
@@ -628,8 +632,9 @@ def render(article: Article, layout: Layout) -> str:
             parts.append(f"<p>{body}</p>" if fmt == "html" else body)
     heading = layout.heading
     if fmt == "html":
-        listing = _html_list(article, layout, cites)
-        parts.append((f"<h2>{esc(heading)}</h2>\n" if heading else "") + listing)
+        if layout.layout != "links-only":
+            listing = _html_list(article, layout, cites)
+            parts.append((f"<h2>{esc(heading)}</h2>\n" if heading else "") + listing)
         title = f"<title>{esc(article.headline)} - Newsroom</title>" if layout.headline else ""
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -69,3 +69,25 @@ def test_numbered_markdown_links_cite_their_urls() -> None:
     ]
     for reference in result.references:
         assert text[reference.span.start : reference.span.end] == reference.url
+
+
+def test_numbered_html_links_cite_their_urls_but_page_numbers_do_not() -> None:
+    page = (
+        '<p>Oil prices climbed.<a href="https://www.reuters.com/a">[1]</a> Analysts expect gains '
+        '<a href="https://apnews.com/b">2</a><a href="https://www.bbc.com/c">[3]</a>.</p>'
+        '<p>More stories: <a href="https://news.example/p/1">1</a> '
+        '<a href="https://news.example/p/2">2</a></p>'
+    )
+    result = split(page, format="html", title="T")
+    assert [(s.text, [c.source.name for c in s.sources]) for s in result.statements] == [
+        ("Oil prices climbed.", ["Reuters"]),
+        ("Analysts expect gains.", ["Associated Press", "BBC News"]),
+    ]
+    assert [r.label for r in result.references] == ["1", "2", "3"]
+
+
+def test_many_numbered_links_in_one_paragraph() -> None:
+    page = "<p>" + "Word.<a href='https://www.reuters.com/a'>[1]</a> " * 20_000 + "</p>"
+    result = split(page, format="html", title="T")
+    assert len(result.statements) == 20_000
+    assert [r.label for r in result.references] == ["1"]
