@@ -44,7 +44,7 @@ def _norm(text: str) -> str:
     folded = text.casefold().strip()
     if folded.endswith("]"):
         folded = _EDIT_LINK.sub("", folded)
-    return folded.rstrip(":").strip()
+    return folded.rstrip(":.").strip()
 
 
 @dataclass(frozen=True, slots=True)

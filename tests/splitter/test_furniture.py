@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.splitter import split
+from app.splitter.furniture import FurnitureRules
 
 PAGE = """Skip to content
 Menu
@@ -78,3 +79,36 @@ def test_related_box_before_the_reference_run() -> None:
     result = split(text)
     assert [s.text for s in result.statements] == ["Prices rose on Monday."]
     assert [r.source.name for r in result.references if r.source] == ["Reuters"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "5 min read",
+        "Our Standards: The Trust Principles.",
+        "Get the latest news delivered to your inbox",
+        "Click here to subscribe",
+        "(AP Photo/Jane Doe)",
+        "This story has been updated.",
+        "Additional reporting by Olena Harmash in Kyiv",
+        "Writing by Mark Trevelyan; editing by Andrew Osborn",
+        "(Reporting by Ana Ruiz; Editing by Tom Hale)",
+        "Tags: trade, tariffs",
+        "FOR IMMEDIATE RELEASE",
+        "Media contact:",
+    ],
+)
+def test_wire_and_page_furniture_lines(line: str) -> None:
+    assert FurnitureRules.default().is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by ProPublica found that the agency had ignored warnings.",
+        "Contacts between the two delegations resumed on Monday.",
+        "About 4,000 people were moved to higher ground.",
+    ],
+)
+def test_prose_that_looks_like_furniture_is_kept(line: str) -> None:
+    assert not FurnitureRules.default().is_furniture(line)
