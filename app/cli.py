@@ -110,7 +110,7 @@ def _reprocess(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from app import services
-    from app.db import create_db_engine, session_scope
+    from app.db import create_db_engine
 
     if not args.all and not args.ids:
         print("claimsapi reprocess: name article ids or pass --all", file=sys.stderr)
@@ -126,10 +126,9 @@ def _reprocess(args: argparse.Namespace) -> int:
     totals = {"kept": 0, "added": 0, "dropped": 0, "missing": 0}
     for article_id in tqdm(ids, unit="article", disable=len(ids) < 2 or None, file=sys.stderr):
         # One transaction per article: a failure leaves every other article re-split or as it was.
-        with session_scope(engine, write=True) as session:
-            outcome = services.reprocess_article(
-                session, article_id=article_id, splitter=splitter, actors=actors
-            )
+        outcome = services.reprocess_article(
+            engine, article_id=article_id, splitter=splitter, actors=actors
+        )
         if outcome is None:
             totals["missing"] += 1
             continue

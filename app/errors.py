@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 import orjson
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -29,6 +37,7 @@ __all__ = [
     "Unauthorized",
     "UnprocessableContent",
     "UnsupportedMediaType",
+    "database_unavailable",
     "install_error_handlers",
     "problem_body",
     "problem_response",
@@ -164,6 +173,32 @@ def validation_issues(
     ]
 
 
+UNAVAILABLE = "The database is unavailable; retry shortly."
+NOT_MIGRATED = (
+    "The database has no schema yet (or an older one): run `claimsapi db upgrade`; retry then."
+)
+_MISSING_SCHEMA = ("no such table", "no such column")
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    return exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+
+
+def database_unavailable(exc: BaseException) -> str | None:
+    """The 503 detail when exc means the database is away, read-only or not migrated; else None."""
+    error = _driver_error(exc)
+    if isinstance(error, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
+        return NOT_MIGRATED
+    if isinstance(error, sqlite3.OperationalError):
+        message = str(error).lower()
+        return NOT_MIGRATED if message.startswith(_MISSING_SCHEMA) else UNAVAILABLE
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        return UNAVAILABLE
+    if isinstance(exc, OperationalError | InterfaceError):
+        return UNAVAILABLE
+    return None
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return validation_issues(exc.errors())
 
@@ -221,10 +256,20 @@ def install_error_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    # The driver's own errors too: reads on the driver's cursor (app/repository/driver.py)
+    # raise them unwrapped by SQLAlchemy.
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    async def _database_down(request: Request, exc: DBAPIError) -> Response:
-        log.warning("database unavailable on %s: %s", request.url.path, exc.orig)
+    @app.exception_handler(ProgrammingError)
+    @app.exception_handler(sqlite3.OperationalError)
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(psycopg.InterfaceError)
+    @app.exception_handler(psycopg.errors.UndefinedTable)
+    async def _database_down(request: Request, exc: Exception) -> Response:
+        reason = database_unavailable(exc)
+        if reason is None:  # a programming error of ours, not an outage
+            return await _unexpected(request, exc)
+        log.warning("database unavailable on %s: %s", request.url.path, _driver_error(exc))
         # Drop pooled connections: the next request connects afresh, so the
         # service recovers by itself once the database is back (or writable).
         engine = getattr(request.app.state, "engine", None)
@@ -232,7 +277,7 @@ def install_error_handlers(app: FastAPI) -> None:
             engine.dispose()
         return problem_response(
             503,
-            "The database is unavailable; retry shortly.",
+            reason,
             instance=request.url.path,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )

@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
@@ -18,7 +18,7 @@ from app.api import articles, changes, claims, entities, health, split
 from app.db import create_db_engine, is_sqlite, session_scope
 from app.errors import install_error_handlers
 from app.http_cache import HttpCache
-from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule
+from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule, NulGuard
 from app.migrate import head_revision
 from app.ratelimit import RateLimiter, parse_rate
 from app.reads import ReadRunner
@@ -30,6 +30,7 @@ log = logging.getLogger("claimsapi")
 
 SQLITE_THREADS = 4
 POSTGRES_THREADS = 16
+PROBE_THREADS = 2
 
 DESCRIPTION = """\
 Turns news articles into source-attributed claims.
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Started on the first large batch, so a read-only deployment never pays for it.
         app.state.split_pool = services.SplitPool(services.default_workers(settings.split_workers))
         app.state.head_revision = head_revision()
+        # Threads of the probes' own: /readyz never queues behind splits and writes.
+        app.state.probe_limiter = CapacityLimiter(PROBE_THREADS)
         if settings.writes_open:
             log.warning("CLAIMS_API_KEYS is not set: anyone who can reach the service can write")
         try:
@@ -141,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         },
     )
+    app.add_middleware(NulGuard)
     app.add_middleware(HttpCache)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     if settings.cors_origins:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import problem_response
 
-__all__ = ["BodyGuard", "BodyRule", "BodyTooLarge"]
+__all__ = ["BodyGuard", "BodyRule", "BodyTooLarge", "NulGuard"]
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # The JSON around an article costs more bytes than its text: clients that escape
@@ -123,3 +124,38 @@ class BodyGuard:
             instance=scope.get("path", ""),
             headers={"Connection": "close"},
         )(scope, receive, send)
+
+
+class NulGuard:
+    """Answer 422 to a path or query parameter holding NUL (U+0000), before any route runs.
+
+    No stored value holds one (articles get U+FFFD in its place), PostgreSQL
+    refuses it in text, and SQLite's full-text parser fails on it: such a
+    value can only be refused.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on unless its path or query string holds a NUL."""
+        if scope["type"] == "http":
+            query: bytes = scope.get("query_string", b"")
+            errors = []
+            if "\x00" in scope.get("path", ""):
+                errors.append({"loc": ["path"], "type": "string_nul", "msg": "contains NUL"})
+            if b"%00" in query or b"\x00" in query:
+                pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+                errors.extend(
+                    {"loc": ["query", name], "type": "string_nul", "msg": "contains NUL"}
+                    for name in dict.fromkeys(n for n, v in pairs if "\x00" in n + v)
+                )
+            if errors:
+                await problem_response(
+                    422,
+                    "A parameter holds a NUL character (U+0000), which no value can contain.",
+                    errors=errors,
+                    instance=scope.get("path", "").replace("\x00", ""),
+                )(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

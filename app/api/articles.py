@@ -25,7 +25,7 @@ from app.api.deps import (
     require_writer,
 )
 from app.cursors import decode_cursor, encode_cursor
-from app.errors import NotFound
+from app.errors import BadRequest, NotFound
 from app.schemas import Article, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -122,7 +122,9 @@ async def list_articles(
     before = None
     if cursor:
         (key,) = decode_cursor(cursor, query="articles", arity=1)
-        before = int(key)
+        if not isinstance(key, int):
+            raise BadRequest("The cursor is not one this service issued.")
+        before = key
     items = await reads(
         lambda session: repository.article_summaries(session, before=before, limit=limit + 1)
     )
@@ -183,17 +185,24 @@ async def list_article_claims(
     dependencies=[Depends(require_writer)],
     summary="Re-split an article",
 )
-def reprocess_article(
-    article_id: ArticleId, session: WriteSessionDep, splitter: SplitterDep
+async def reprocess_article(
+    article_id: ArticleId, engine: EngineDep, reads: ReadsDep, splitter: SplitterDep
 ) -> Response:
     """Split a stored article again with the current splitter and registries, in one
     transaction; claims whose text is unchanged keep their ids."""
-    outcome = services.reprocess_article(
-        session, article_id=article_id, splitter=splitter.splitter, actors=splitter.actors
+    outcome = await run_in_threadpool(
+        lambda: services.reprocess_article(
+            engine, article_id=article_id, splitter=splitter.splitter, actors=splitter.actors
+        )
     )
     if outcome is None:
         raise NotFound(f"No article has id {article_id}.")
-    return render(services.article_with_claims(session, article_id=article_id))
+    article = await reads(
+        lambda session: services.article_with_claims(session, article_id=article_id)
+    )
+    if article is None:  # deleted since
+        raise NotFound(f"No article has id {article_id}.")
+    return render(article)
 
 
 @router.delete(

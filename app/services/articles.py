@@ -1,6 +1,7 @@
 """Article use cases: ingest, reprocess, delete, and reading claims back in pages.
 
-Nothing here commits: the caller's session scope is the one commit point.
+Nothing here commits but reprocess, which splits between a read and a write
+transaction of its own; elsewhere the caller's session scope is the one commit point.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app import repository
+from app.db import session_scope
 from app.errors import PayloadTooLarge
 from app.models import MAX_POSITION
 from app.schemas import ArticleIn
@@ -237,29 +240,38 @@ def _match_by_text(
 
 
 def reprocess_article(
-    session: Session, *, article_id: int, splitter: Splitter, actors: ActorRegistry
+    engine: Engine, *, article_id: int, splitter: Splitter, actors: ActorRegistry
 ) -> ReprocessOutcome | None:
     """Re-split a stored article with the current splitter; claims whose text is unchanged
-    keep their ids. None when there is no such article."""
-    repository.serialise_writes(session)
-    source = repository.article_source(session, article_id=article_id)
+    keep their ids. None when there is no such article.
+
+    The split runs outside any transaction, as ingestion's does: the write
+    transaction that follows holds only SQL, so other writers never wait on a split.
+    """
+    with session_scope(engine) as session:
+        source = repository.article_source(session, article_id=article_id)
     if source is None:
         return None
     result = _split(
         splitter, text=source["text"], format=source["format"], title=source["client_title"]
     )
-    rows = _rows(session, text=source["text"], result=result, actors=actors)
-    old = repository.claim_texts(session, article_id=article_id)
-    kept, added, dropped = _match_by_text(old, rows.claims)
-    repository.rewrite_article(
-        session,
-        article_id=article_id,
-        article=rows.article,
-        references=rows.references,
-        kept=kept,
-        added=added,
-        dropped=dropped,
-    )
+    with session_scope(engine, write=True) as session:
+        repository.serialise_writes(session)
+        # Deleted while it was split (an article's text never changes otherwise).
+        if repository.article_source(session, article_id=article_id) is None:
+            return None
+        rows = _rows(session, text=source["text"], result=result, actors=actors)
+        old = repository.claim_texts(session, article_id=article_id)
+        kept, added, dropped = _match_by_text(old, rows.claims)
+        repository.rewrite_article(
+            session,
+            article_id=article_id,
+            article=rows.article,
+            references=rows.references,
+            kept=kept,
+            added=added,
+            dropped=dropped,
+        )
     return ReprocessOutcome(article_id, kept=len(kept), added=len(added), dropped=len(dropped))
 
 

@@ -22,6 +22,7 @@ from app.errors import (
     BadRequest,
     PayloadTooLarge,
     UnprocessableContent,
+    database_unavailable,
     validation_issues,
 )
 from app.schemas import ArticleIn
@@ -127,10 +128,16 @@ def _store_group(
                         results.append(store_article(session, prepared=item, actors=actors))
                 except AppError as exc:
                     results.append(ArticleProblem.from_error(exc))
-                except Exception:  # rolled back to its savepoint; the others go on
+                except Exception as exc:  # rolled back to its savepoint; the others go on
+                    if database_unavailable(exc):
+                        raise
                     log.exception("storing a bulk article failed")
                     results.append(ArticleProblem(500, "Storing this article failed."))
-    except Exception:  # the transaction failed: nothing of the group is stored
+    except Exception as exc:  # the transaction failed: nothing of the group is stored
+        if database_unavailable(exc):
+            # Not this group's fault: the whole request answers 503 and is retried
+            # whole (groups committed before come back as `existing`).
+            raise
         log.exception("committing %d bulk articles failed", len(group))
         failed = ArticleProblem(500, "Storing this article failed.")
         return [item if isinstance(item, ArticleProblem) else failed for item in group]
