@@ -33,6 +33,8 @@ def _serve(args: argparse.Namespace) -> int:
         # Each serving process splits its own batches: share the cores among them.
         share = max(1, (os.cpu_count() or 1) // args.workers - 1)
         os.environ["CLAIMS_SPLIT_WORKERS"] = str(share)
+    from app.server import uvicorn_options
+
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -41,7 +43,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=settings.log_level.lower(),
         access_log=args.access_log,
-        proxy_headers=True,
+        **uvicorn_options(settings),
     )
     return 0
 

@@ -12,17 +12,20 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from app import __version__, services
 from app.api import articles, changes, claims, entities, health, split
+from app.api.deps import require_writer
 from app.db import create_db_engine, is_sqlite, session_scope
 from app.errors import install_error_handlers
 from app.http_cache import HttpCache
 from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule, NulGuard
 from app.migrate import head_revision
-from app.ratelimit import RateLimiter, parse_rate
+from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter, parse_rate
 from app.reads import ReadRunner
 from app.settings import Settings, get_settings
+from app.write_gate import WriteGate
 
 __all__ = ["create_app"]
 
@@ -98,6 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()
+            for limiter in app.state.limiters:
+                if isinstance(limiter, RedisRateLimiter):
+                    await limiter.close()
             app.state.reads.close()
             app.state.split_pool.close()
             engine.dispose()
@@ -123,14 +129,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     install_error_handlers(app)
-    for router in (
+    routers = (
         articles.router,
         claims.router,
         changes.router,
         split.router,
         entities.router,
         health.router,
-    ):
+    )
+    for router in routers:
         app.include_router(router)
     # Added innermost first: BodyGuard sees requests last, HttpCache hashes bodies
     # before GZip compresses them, CORS answers preflights before anything else.
@@ -144,6 +151,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         },
     )
+    write_limiter = _limiter(settings, settings.write_rate_limit, "writes")
+    failure_limiter = _limiter(settings, settings.auth_failure_rate_limit, "auth-failures")
+    app.state.limiters = [lim for lim in (write_limiter, failure_limiter) if lim is not None]
+    app.add_middleware(
+        WriteGate,
+        routes=[route for router in routers for route in _write_routes(router.routes)],
+        api_keys=settings.api_keys,
+        writes=write_limiter,
+        failures=failure_limiter,
+        write_rate=settings.write_rate_limit,
+        failure_rate=settings.auth_failure_rate_limit,
+    )
     app.add_middleware(NulGuard)
     app.add_middleware(HttpCache)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
@@ -156,6 +175,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["Link", "Location", "ETag"],
         )
     app.state.settings = settings
-    rate, period = parse_rate(settings.write_rate_limit)
-    app.state.write_limiter = RateLimiter(rate=rate, period=period)
     return app
+
+
+def _write_routes(routes: list[BaseRoute]) -> list[BaseRoute]:
+    return [
+        route
+        for route in routes
+        if isinstance(route, APIRoute)
+        and any(dep.dependency is require_writer for dep in route.dependencies)
+    ]
+
+
+def _limiter(settings: Settings, rate_setting: str, name: str) -> Limiter | None:
+    rate, period = parse_rate(rate_setting)
+    if not rate:
+        return None
+    if settings.redis_url:
+        return RedisRateLimiter(
+            url=settings.redis_url, rate=rate, period=period, prefix=f"claimsapi:{name}:"
+        )
+    return RateLimiter(rate=rate, period=period)
