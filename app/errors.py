@@ -29,7 +29,9 @@ __all__ = [
     "PROBLEM_JSON",
     "AppError",
     "BadRequest",
+    "ClientGone",
     "Conflict",
+    "MethodNotAllowed",
     "NotFound",
     "PayloadTooLarge",
     "ServiceUnavailable",
@@ -49,6 +51,10 @@ RETRY_AFTER_SECONDS = 5
 PROBLEM_TYPE_BASE = "https://claimsapi.dev/problems/"
 
 log = logging.getLogger("claimsapi")
+
+
+class ClientGone(Exception):
+    """The client disconnected while its request was being worked on; the work was stopped."""
 
 
 class AppError(Exception):
@@ -82,6 +88,10 @@ class NotFound(AppError):
     status, slug = 404, "not-found"
 
 
+class MethodNotAllowed(AppError):
+    status, slug = 405, "method-not-allowed"
+
+
 class Conflict(AppError):
     status, slug = 409, "conflict"
 
@@ -112,6 +122,7 @@ _SLUG_BY_STATUS = {
         BadRequest,
         Unauthorized,
         NotFound,
+        MethodNotAllowed,
         Conflict,
         PayloadTooLarge,
         UnsupportedMediaType,
@@ -204,11 +215,15 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def _allowed_methods(request: Request) -> list[str]:
+    # The routers' own routes (the app's are wrappers that match nothing by method).
+    routes = getattr(request.app.state, "api_routes", None) or request.app.router.routes
     methods: set[str] = set()
-    for route in request.app.router.routes:
+    for route in routes:
         match, _ = route.matches({**request.scope, "method": "__none__"})
         if match != Match.NONE:
             methods.update(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")  # answered by HeadAsGet
     return sorted(methods)
 
 
@@ -246,6 +261,14 @@ def install_error_handlers(app: FastAPI) -> None:
             # served by several routes (GET and PATCH) allows all their methods.
             headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem_response(exc.status_code, detail, headers=headers, instance=request.url.path)
+
+    @app.exception_handler(ClientGone)
+    async def _gone(request: Request, exc: ClientGone) -> Response:
+        # Nobody reads this answer; uvicorn drops it. Logged as what happened.
+        log.info("client left %s %s; its work was stopped", request.method, request.url.path)
+        return problem_response(
+            503, "The client disconnected before the answer.", instance=request.url.path
+        )
 
     @app.exception_handler(IntegrityError)
     async def _conflict(request: Request, exc: IntegrityError) -> Response:

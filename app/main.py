@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
@@ -20,7 +19,14 @@ from app.api.deps import require_writer
 from app.db import create_db_engine, is_sqlite, session_scope
 from app.errors import install_error_handlers
 from app.http_cache import HttpCache
-from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule, NulGuard
+from app.middleware import (
+    JSON_OVERHEAD_FACTOR,
+    BodyGuard,
+    BodyRule,
+    HeadAsGet,
+    NulGuard,
+    ProblemCORS,
+)
 from app.migrate import head_revision
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter, parse_rate
 from app.reads import ReadRunner
@@ -82,6 +88,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.splitters = services.SplitterCache(setup)
         # Started on the first large batch, so a read-only deployment never pays for it.
         app.state.split_pool = services.SplitPool(services.default_workers(settings.split_workers))
+        # Large articles of single requests split in processes that can be stopped.
+        app.state.split_guard = services.SplitGuard(
+            services.default_workers(settings.split_workers)
+        )
         app.state.head_revision = head_revision()
         # Threads of the probes' own: /readyz never queues behind splits and writes.
         app.state.probe_limiter = CapacityLimiter(PROBE_THREADS)
@@ -106,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await limiter.close()
             app.state.reads.close()
             app.state.split_pool.close()
+            app.state.split_guard.close()
             engine.dispose()
 
     app = FastAPI(
@@ -139,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in routers:
         app.include_router(router)
+    app.state.api_routes = [route for router in routers for route in router.routes]
     # Added innermost first: BodyGuard sees requests last, HttpCache hashes bodies
     # before GZip compresses them, CORS answers preflights before anything else.
     app.add_middleware(
@@ -166,9 +178,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NulGuard)
     app.add_middleware(HttpCache)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    # HEAD runs as GET inside everything that sets headers, so both carry the same.
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORS,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "If-None-Match"],

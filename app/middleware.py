@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import problem_response
 
-__all__ = ["BodyGuard", "BodyRule", "BodyTooLarge", "NulGuard"]
+__all__ = ["BodyGuard", "BodyRule", "BodyTooLarge", "HeadAsGet", "NulGuard", "ProblemCORS"]
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # The JSON around an article costs more bytes than its text: clients that escape
@@ -159,3 +163,47 @@ class NulGuard:
                 )(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class _HeadDone(Exception):
+    """The head of a HEAD answer is sent: the rest of the GET's work is not needed."""
+
+
+class HeadAsGet:
+    """Answer HEAD on every GET route: the GET's status and headers, without its body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run a HEAD as its GET, and send only the response's start."""
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await send(message)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                raise _HeadDone  # a streamed export stops here, not after the last claim
+
+        with contextlib.suppress(_HeadDone):
+            await self.app({**scope, "method": "GET"}, receive, head_only)
+
+
+class ProblemCORS(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered as problem+json, not plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """The preflight answer; a refusal becomes a 400 problem naming what was refused."""
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        detail = bytes(response.body).decode("utf-8", "replace")
+        problem = problem_response(
+            response.status_code, f"CORS preflight refused: {detail}.", slug="cors-refused"
+        )
+        for name, value in response.headers.items():
+            if name.lower().startswith(("access-control-", "vary")):
+                problem.headers[name] = value
+        return problem

@@ -14,11 +14,13 @@ from app.api.deps import (
     ArticleBody,
     Cursor,
     EngineDep,
+    GuardDep,
     Limit,
     ReadsDep,
     SettingsDep,
     SplitterDep,
     WriteSessionDep,
+    client_gone,
     next_link,
     problems,
     render,
@@ -44,17 +46,31 @@ ArticleId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The article's i
     dependencies=[Depends(require_writer)],
     summary="Ingest an article",
 )
-def create_article(
+async def create_article(
     body: ArticleBody,
     request: Request,
     session: WriteSessionDep,
     splitter: SplitterDep,
+    guard: GuardDep,
+    settings: SettingsDep,
 ) -> Response:
     """Split and store an article in one transaction; an identical article is returned as is."""
-    outcome = services.ingest_article(
-        session, article=body, splitter=splitter.splitter, actors=splitter.actors
+    # Split before touching the database: the write transaction holds only SQL.
+    result = await guard.split(
+        splitter.splitter,
+        text=body.text,
+        format=body.format,
+        title=body.title,
+        budget=settings.split_timeout,
+        gone=lambda: client_gone(request),
     )
-    article = services.article_with_claims(session, article_id=outcome.article_id)
+
+    def store() -> tuple[services.IngestOutcome, dict[str, Any] | None]:
+        prepared = services.prepared_article(article=body, result=result)
+        outcome = services.store_article(session, prepared=prepared, actors=splitter.actors)
+        return outcome, services.article_with_claims(session, article_id=outcome.article_id)
+
+    outcome, article = await run_in_threadpool(store)
     location = str(request.url_for("get_article", article_id=outcome.article_id).path)
     return render(
         article, status_code=201 if outcome.created else 200, headers={"Location": location}
@@ -186,21 +202,43 @@ async def list_article_claims(
     summary="Re-split an article",
 )
 async def reprocess_article(
-    article_id: ArticleId, engine: EngineDep, reads: ReadsDep, splitter: SplitterDep
+    article_id: ArticleId,
+    request: Request,
+    engine: EngineDep,
+    reads: ReadsDep,
+    splitter: SplitterDep,
+    guard: GuardDep,
+    settings: SettingsDep,
 ) -> Response:
     """Split a stored article again with the current splitter and registries, in one
     transaction; claims whose text is unchanged keep their ids."""
+    source = await reads(lambda session: repository.article_source(session, article_id=article_id))
+    if source is None:
+        raise NotFound(f"No article has id {article_id}.")
+    # Split outside any transaction: other writers never wait on it.
+    result = await guard.split(
+        splitter.splitter,
+        text=source["text"],
+        format=source["format"],
+        title=source["client_title"],
+        budget=settings.split_timeout,
+        gone=lambda: client_gone(request),
+    )
     outcome = await run_in_threadpool(
-        lambda: services.reprocess_article(
-            engine, article_id=article_id, splitter=splitter.splitter, actors=splitter.actors
+        lambda: services.store_resplit(
+            engine,
+            article_id=article_id,
+            text=source["text"],
+            result=result,
+            actors=splitter.actors,
         )
     )
-    if outcome is None:
-        raise NotFound(f"No article has id {article_id}.")
-    article = await reads(
-        lambda session: services.article_with_claims(session, article_id=article_id)
-    )
-    if article is None:  # deleted since
+    article = None
+    if outcome is not None:
+        article = await reads(
+            lambda session: services.article_with_claims(session, article_id=article_id)
+        )
+    if article is None:  # deleted meanwhile
         raise NotFound(f"No article has id {article_id}.")
     return render(article)
 

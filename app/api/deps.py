@@ -19,19 +19,21 @@ from app.errors import (
 )
 from app.reads import ReadRunner
 from app.schemas import ArticleIn, Problem
-from app.services import SplitterCache, SplitterSetup
+from app.services import SplitGuard, SplitterCache, SplitterSetup
 from app.settings import Settings
 
 __all__ = [
     "ArticleBody",
     "Cursor",
     "EngineDep",
+    "GuardDep",
     "JSONResponse",
     "Limit",
     "ReadsDep",
     "SettingsDep",
     "SplitterDep",
     "WriteSessionDep",
+    "client_gone",
     "next_link",
     "problems",
     "reject_unknown_params",
@@ -97,6 +99,22 @@ def _splitter(request: Request) -> SplitterSetup:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+async def _guard(request: Request) -> SplitGuard:
+    guard: SplitGuard = request.app.state.split_guard
+    return guard
+
+
+GuardDep = Annotated[SplitGuard, Depends(_guard)]
+
+
+async def client_gone(request: Request) -> None:
+    """Return when the client disconnects (call it once the body has been read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 SplitterDep = Annotated[SplitterSetup, Depends(_splitter)]
 
 

@@ -36,8 +36,10 @@ __all__ = [
     "delete_article",
     "ingest_article",
     "prepare_article",
+    "prepared_article",
     "reprocess_article",
     "store_article",
+    "store_resplit",
     "text_hash",
 ]
 
@@ -70,11 +72,9 @@ def text_hash(*, text: str, format: str) -> str:
     return hashlib.sha256(f"{format}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _split(splitter: Splitter, *, text: str, format: str, title: str | None) -> SplitResult:
-    result = splitter.split(text, format=format, title=title)  # type: ignore[arg-type]
+def _check_statements(result: SplitResult) -> None:
     if len(result.statements) > MAX_POSITION:
         raise PayloadTooLarge(f"The article splits into more than {MAX_POSITION} statements.")
-    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +176,15 @@ class PreparedArticle:
 
 def prepare_article(*, article: ArticleIn, splitter: Splitter) -> PreparedArticle:
     """Split and hash an article without touching the database."""
+    result = splitter.split(article.text, format=article.format, title=article.title)
+    return prepared_article(article=article, result=result)
+
+
+def prepared_article(*, article: ArticleIn, result: SplitResult) -> PreparedArticle:
+    """An article split elsewhere, checked and hashed."""
+    _check_statements(result)
     return PreparedArticle(
-        article=article,
-        digest=text_hash(text=article.text, format=article.format),
-        result=_split(splitter, text=article.text, format=article.format, title=article.title),
+        article=article, digest=text_hash(text=article.text, format=article.format), result=result
     )
 
 
@@ -252,15 +257,23 @@ def reprocess_article(
         source = repository.article_source(session, article_id=article_id)
     if source is None:
         return None
-    result = _split(
-        splitter, text=source["text"], format=source["format"], title=source["client_title"]
+    result = splitter.split(source["text"], format=source["format"], title=source["client_title"])
+    return store_resplit(
+        engine, article_id=article_id, text=source["text"], result=result, actors=actors
     )
+
+
+def store_resplit(
+    engine: Engine, *, article_id: int, text: str, result: SplitResult, actors: ActorRegistry
+) -> ReprocessOutcome | None:
+    """Store a stored article's new split in one write transaction; None when it is gone."""
+    _check_statements(result)
     with session_scope(engine, write=True) as session:
         repository.serialise_writes(session)
         # Deleted while it was split (an article's text never changes otherwise).
         if repository.article_source(session, article_id=article_id) is None:
             return None
-        rows = _rows(session, text=source["text"], result=result, actors=actors)
+        rows = _rows(session, text=text, result=result, actors=actors)
         old = repository.claim_texts(session, article_id=article_id)
         kept, added, dropped = _match_by_text(old, rows.claims)
         repository.rewrite_article(

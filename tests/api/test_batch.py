@@ -106,7 +106,7 @@ def test_articles_are_split_before_their_transaction_begins(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     steps: list[str] = []
-    real_split = article_services._split
+    real_split = article_services.prepared_article  # called as each split ends
 
     def split(*args: Any, **kwargs: Any) -> Any:
         steps.append("split")
@@ -115,7 +115,7 @@ def test_articles_are_split_before_their_transaction_begins(
     def began(*_: Any) -> None:
         steps.append("begin")
 
-    monkeypatch.setattr(article_services, "_split", split)
+    monkeypatch.setattr(article_services, "prepared_article", split)
     app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     event.listen(app_engine, "begin", began)
     try:
