@@ -16,6 +16,7 @@ from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
     InterfaceError,
+    InternalError,
     OperationalError,
     ProgrammingError,
 )
@@ -200,6 +201,8 @@ def database_unavailable(exc: BaseException) -> str | None:
     error = _driver_error(exc)
     if isinstance(error, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
         return NOT_MIGRATED
+    if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):  # a standby
+        return UNAVAILABLE
     if isinstance(error, sqlite3.OperationalError):
         message = str(error).lower()
         return NOT_MIGRATED if message.startswith(_MISSING_SCHEMA) else UNAVAILABLE
@@ -288,6 +291,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(psycopg.OperationalError)
     @app.exception_handler(psycopg.InterfaceError)
     @app.exception_handler(psycopg.errors.UndefinedTable)
+    @app.exception_handler(psycopg.errors.ReadOnlySqlTransaction)
+    @app.exception_handler(InternalError)
     async def _database_down(request: Request, exc: Exception) -> Response:
         reason = database_unavailable(exc)
         if reason is None:  # a programming error of ours, not an outage

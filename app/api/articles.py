@@ -197,7 +197,7 @@ async def list_article_claims(
 @router.post(
     "/{article_id}/reprocess",
     response_model=ArticleWithClaims,
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 413, 422),
     dependencies=[Depends(require_writer)],
     summary="Re-split an article",
 )

@@ -186,9 +186,10 @@ _WHY = {
     401: "A write without a valid API key.",
     404: "No such resource, or a filter value that matches nothing.",
     409: "The write conflicts with stored data.",
-    413: "The body is larger than the configured limit.",
+    413: "The body is larger than the configured limit, or splitting it took longer than "
+    "CLAIMS_SPLIT_TIMEOUT (type split-too-costly).",
     415: "The body is not JSON.",
     422: "The request is well-formed but invalid.",
-    429: "Too many writes from this client; see Retry-After.",
-    503: "The database is unavailable.",
+    429: "Too many writes (or failed authentications) from this client; see Retry-After.",
+    503: "The database is unavailable, read-only or not migrated; see Retry-After.",
 }

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from anyio import to_thread
+
 from app.errors import AppError, ClientGone
-from app.services.split_pool import _context, _exit_when_gone
+from app.services.split_pool import exit_when_gone, process_context
 from app.splitter import SplitResult, Splitter
 from app.splitter.types import Format
 
@@ -55,7 +57,7 @@ class _Article:
 
 def _serve(connection: Connection, splitter: Splitter, owner: int) -> None:
     """A worker's life: split what arrives, send back the result (or the error)."""
-    threading.Thread(target=_exit_when_gone, args=(owner,), daemon=True).start()
+    threading.Thread(target=exit_when_gone, args=(owner,), daemon=True).start()
     while True:
         try:
             article: _Article = connection.recv()
@@ -90,7 +92,7 @@ class SplitGuard:
     def __init__(self, workers: int, *, start_method: str = "forkserver") -> None:
         """Up to `workers` processes (0: every article splits inline, without a budget)."""
         self.workers = max(0, workers)
-        self._context = _context(start_method)
+        self._context = process_context(start_method)
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -122,13 +124,14 @@ class SplitGuard:
     ) -> SplitResult:
         """The split of one article; SplitTooCostly past `budget` seconds, ClientGone when
         `gone()` returns first (it should wait until the client disconnects)."""
+        # Up to 4 bytes a code point: most texts are judged without encoding them.
         small = len(text) <= INLINE_BYTES // 4 or len(text.encode("utf-8", "surrogatepass")) <= (
             INLINE_BYTES
         )
         if small or self.workers == 0:
-            from starlette.concurrency import run_in_threadpool
-
-            return await run_in_threadpool(lambda: splitter.split(text, format=format, title=title))
+            return await to_thread.run_sync(
+                lambda: splitter.split(text, format=format, title=title)
+            )
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.workers)
         watch = asyncio.ensure_future(gone()) if gone is not None else None

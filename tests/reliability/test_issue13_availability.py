@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 from anyio import to_thread
 from fastapi.testclient import TestClient
@@ -17,8 +21,10 @@ from starlette.types import Message
 
 from app import repository
 from app.db import is_sqlite
+from app.migrate import upgrade
 from app.splitter import Splitter
 from tests.api.helpers import assert_problem, post_article
+from tests.reliability.server import alive, descendants, running_service
 
 # A probe that has not answered by then is queued behind the held threads.
 HANG = 20.0
@@ -170,3 +176,33 @@ def test_the_key_is_checked_before_the_body_is_read(make_client: Any) -> None:
         "/v1/articles", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert_problem(response, 401)
+
+
+@pytest.mark.slow
+def test_sigterm_does_not_wait_for_a_long_split(database_url: str, tmp_path: Any) -> None:
+    url = database_url
+    if is_sqlite(url):
+        url = f"sqlite:///{tmp_path / 'served.db'}"
+        upgrade(url)
+    # Two MiB of short sentences: minutes of CPU for a splitter quadratic in them.
+    text = "It rained. " * 190_000
+    with running_service(url) as (base, process):
+        sent = threading.Thread(
+            target=_ignore,
+            args=(lambda: httpx.post(f"{base}/v1/split", json={"text": text}, timeout=120),),
+            daemon=True,
+        )
+        sent.start()
+        time.sleep(3)  # the split is under way in a worker process
+        below = descendants(process.pid)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)  # not the minutes the split would take
+        deadline = time.monotonic() + 15
+        while any(alive(pid) for pid in below) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in below if alive(pid)]
+
+
+def _ignore(call: Any) -> None:
+    with contextlib.suppress(httpx.HTTPError):  # the server went away mid-request, as it should
+        call()

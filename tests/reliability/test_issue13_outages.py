@@ -6,12 +6,14 @@ import sqlite3
 from typing import Any
 
 import orjson
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 
 from app import repository
 from app.db import is_sqlite
+from app.repository import counters
 from tests.api.helpers import article_body, assert_problem, post_article
 
 
@@ -96,3 +98,28 @@ def test_registries_come_back_when_the_schema_does(client: TestClient, engine: A
     assert client.get("/v1/claims", params={"topic": "sanctions"}).status_code == 200
     assert client.get("/v1/claims", params={"source": "reuters"}).status_code == 200
     assert client.get("/v1/actors/ukraine").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sqlite3.OperationalError("attempt to write a readonly database"),
+        psycopg.errors.ReadOnlySqlTransaction("cannot execute UPDATE in a read-only transaction"),
+    ],
+)
+def test_a_write_refused_by_the_driver_itself_is_503(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    # Statements on the driver's own cursor (app/repository/driver.py) raise its errors
+    # unwrapped by SQLAlchemy: a read-only file (SQLite) or a standby (PostgreSQL).
+    article = post_article(client, "harbour.txt")
+
+    def refused(*_: Any, **__: Any) -> None:
+        raise error
+
+    monkeypatch.setattr(counters, "driver_executemany", refused)
+    response = client.delete(f"/v1/articles/{article['id']}")
+    assert_problem(response, 503)
+    assert response.headers["retry-after"] == "5"
+    monkeypatch.undo()
+    assert client.get(f"/v1/articles/{article['id']}").status_code == 200  # rolled back
