@@ -122,3 +122,14 @@ def test_a_large_article_splits_in_a_worker_over_http(client: TestClient) -> Non
     assert response.status_code == 200, response.text[:300]
     assert len(response.json()["claims"]) == len(Splitter().split(LARGE).statements)
     assert client.app.state.split_guard.pids  # type: ignore[attr-defined]
+
+
+def test_a_small_batch_stops_an_over_budget_article_and_stores_the_rest(make_client: Any) -> None:
+    client: TestClient = make_client(split_timeout=0.001)
+    batch = [{"text": LARGE}, {"text": "Talks resumed.[1]\n\n[1] Reuters"}]
+    response = client.post("/v1/articles:batch", json=batch)
+    assert response.status_code == 200, response.text[:300]
+    first, second = response.json()["items"]
+    assert first["problem"]["status"] == 413
+    assert first["problem"]["type"].endswith("/split-too-costly")
+    assert second["status"] == "created"

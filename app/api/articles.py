@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -27,10 +28,13 @@ from app.api.deps import (
     require_writer,
 )
 from app.cursors import decode_cursor, encode_cursor
-from app.errors import BadRequest, NotFound
-from app.schemas import Article, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
+from app.errors import AppError, BadRequest, ClientGone, NotFound
+from app.schemas import Article, ArticleIn, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
+from app.services import SplitGuard, SplitterSetup
+from app.settings import Settings
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
+log = logging.getLogger("claimsapi")
 
 ArticleId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The article's id.")]
 
@@ -108,16 +112,38 @@ _BATCH_BODY = {
     summary="Ingest many articles",
 )
 async def ingest_articles(
-    request: Request, engine: EngineDep, settings: SettingsDep, splitter: SplitterDep
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    splitter: SplitterDep,
+    guard: GuardDep,
 ) -> Response:
     """Ingest up to 1,000 articles (a JSON array, or NDJSON: one per line), each stored
     whole or not at all; the answer holds one result per article, in input order. An
     invalid or failing article gets its problem and leaves the others alone."""
     body = await request.body()
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    items = await run_in_threadpool(services.parse_batch, body, ndjson=media == NDJSON)
+    if len(items) < services.POOL_MINIMUM:
+        # Few articles: each splits as a single POST's would (a large one in a worker
+        # that is stopped past the budget or when the client leaves), then all are stored.
+        checked = await run_in_threadpool(
+            lambda: [
+                services.checked_article(raw, max_article_bytes=settings.max_article_bytes)
+                for raw in items
+            ]
+        )
+        prepared = [
+            await _guarded(item, request, guard=guard, splitter=splitter, settings=settings)
+            for item in checked
+        ]
+        return render(
+            await run_in_threadpool(
+                lambda: services.store_batch(engine, prepared, actors=splitter.actors)
+            )
+        )
 
     def run() -> dict[str, object]:
-        items = services.parse_batch(body, ndjson=media == NDJSON)
         return services.ingest_batch(
             engine,
             items=items,
@@ -126,8 +152,37 @@ async def ingest_articles(
             pool=request.app.state.split_pool,
         )
 
-    # Parsing and splitting are CPU-bound and storing blocks: off the event loop.
+    # Splitting (in the pool's processes) and storing block: off the event loop.
     return render(await run_in_threadpool(run))
+
+
+async def _guarded(
+    item: ArticleIn | services.ArticleProblem,
+    request: Request,
+    *,
+    guard: SplitGuard,
+    splitter: SplitterSetup,
+    settings: Settings,
+) -> services.PreparedArticle | services.ArticleProblem:
+    if isinstance(item, services.ArticleProblem):
+        return item
+    try:
+        result = await guard.split(
+            splitter.splitter,
+            text=item.text,
+            format=item.format,
+            title=item.title,
+            budget=settings.split_timeout,
+            gone=lambda: client_gone(request),
+        )
+        return services.prepared_article(article=item, result=result)
+    except AppError as exc:
+        return services.ArticleProblem.from_error(exc)
+    except ClientGone:
+        raise
+    except Exception:  # a splitter failure fails this article, not the others
+        log.exception("splitting a batch article failed")
+        return services.ArticleProblem(500, "Splitting this article failed.")
 
 
 @router.get("", response_model=ArticlePage, responses=problems(400, 422), summary="List articles")

@@ -18,10 +18,12 @@ from app.services.articles import (
 from app.services.batch import (
     GROUP_ARTICLES,
     MAX_BATCH_ITEMS,
+    POOL_MINIMUM,
     checked_article,
     ingest_batch,
     parse_batch,
     parse_ndjson_line,
+    store_batch,
     store_prepared,
 )
 from app.services.changes import change_page
@@ -36,6 +38,7 @@ __all__ = [
     "GROUP_ARTICLES",
     "INLINE_BYTES",
     "MAX_BATCH_ITEMS",
+    "POOL_MINIMUM",
     "ArticleProblem",
     "ClientGone",
     "CountMode",
@@ -67,6 +70,7 @@ __all__ = [
     "split_response",
     "splitter_for",
     "store_article",
+    "store_batch",
     "store_prepared",
     "store_resplit",
     "stream_claims",

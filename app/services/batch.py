@@ -39,6 +39,7 @@ __all__ = [
     "ingest_batch",
     "parse_batch",
     "parse_ndjson_line",
+    "store_batch",
     "store_prepared",
 ]
 
@@ -188,10 +189,16 @@ def ingest_batch(
     """
     checked = [checked_article(raw, max_article_bytes=max_article_bytes) for raw in items]
     splitting = pool if pool is not None and len(checked) >= POOL_MINIMUM else SplitPool(0)
-    prepared = splitting.prepare(setup.splitter, checked)
+    return store_batch(engine, splitting.prepare(setup.splitter, checked), actors=setup.actors)
+
+
+def store_batch(
+    engine: Engine, prepared: Iterable[Prepared], *, actors: ActorRegistry
+) -> dict[str, Any]:
+    """Store prepared articles (or pass their problems on): the answer of the batch route."""
     results = [
         _result(index, outcome)
-        for index, outcome in enumerate(store_prepared(engine, prepared, actors=setup.actors))
+        for index, outcome in enumerate(store_prepared(engine, prepared, actors=actors))
     ]
     return {
         "items": results,
