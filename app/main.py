@@ -178,7 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NulGuard)
     app.add_middleware(HttpCache)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
-    # HEAD runs as GET inside everything that sets headers, so both carry the same.
+    # HEAD becomes GET before the middleware that sets headers, so both answers carry the same.
     app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
