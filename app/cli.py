@@ -33,6 +33,8 @@ def _serve(args: argparse.Namespace) -> int:
         # Each serving process splits its own batches: share the cores among them.
         share = max(1, (os.cpu_count() or 1) // args.workers - 1)
         os.environ["CLAIMS_SPLIT_WORKERS"] = str(share)
+    from app.server import uvicorn_options
+
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -41,7 +43,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=settings.log_level.lower(),
         access_log=args.access_log,
-        proxy_headers=True,
+        **uvicorn_options(settings),
     )
     return 0
 
@@ -110,7 +112,7 @@ def _reprocess(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from app import services
-    from app.db import create_db_engine, session_scope
+    from app.db import create_db_engine
 
     if not args.all and not args.ids:
         print("claimsapi reprocess: name article ids or pass --all", file=sys.stderr)
@@ -126,10 +128,9 @@ def _reprocess(args: argparse.Namespace) -> int:
     totals = {"kept": 0, "added": 0, "dropped": 0, "missing": 0}
     for article_id in tqdm(ids, unit="article", disable=len(ids) < 2 or None, file=sys.stderr):
         # One transaction per article: a failure leaves every other article re-split or as it was.
-        with session_scope(engine, write=True) as session:
-            outcome = services.reprocess_article(
-                session, article_id=article_id, splitter=splitter, actors=actors
-            )
+        outcome = services.reprocess_article(
+            engine, article_id=article_id, splitter=splitter, actors=actors
+        )
         if outcome is None:
             totals["missing"] += 1
             continue

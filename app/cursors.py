@@ -14,6 +14,9 @@ from app.errors import BadRequest
 __all__ = ["decode_cursor", "encode_cursor", "fingerprint"]
 
 _VERSION = 1
+# Every key the service issues fits a signed 64-bit column; a larger one would
+# overflow the driver (SQLite) rather than match nothing.
+_INT64 = range(-(2**63), 2**63)
 
 
 def fingerprint(params: Mapping[str, Sequence[str]]) -> str:
@@ -39,6 +42,14 @@ def decode_cursor(cursor: str, *, query: str, arity: int) -> tuple[int | str, ..
         raise BadRequest("The cursor is not one this service issued.")
     if bound_to != query:
         raise BadRequest("The cursor belongs to a different query; start again without it.")
-    if not all(isinstance(part, int | str) and not isinstance(part, bool) for part in key):
+    if not all(_valid_part(part) for part in key):
         raise BadRequest("The cursor is not one this service issued.")
     return tuple(key)
+
+
+def _valid_part(part: object) -> bool:
+    if isinstance(part, bool):
+        return False
+    if isinstance(part, int):
+        return part in _INT64
+    return isinstance(part, str) and "\x00" not in part

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -18,6 +19,7 @@ __all__ = [
     "create_db_engine",
     "in_models",
     "is_sqlite",
+    "json_text",
     "session_scope",
 ]
 
@@ -81,6 +83,12 @@ def _sqlite_begin(conn: Any) -> None:
 DEFAULT_POOL_SIZE = 10
 
 
+def json_text(value: Any) -> str:
+    """JSON columns as UTF-8 text: "Šakalienė", not "\\u0160akalien\\u0117" (which
+    text matching, case-folding and `q=\\` would see)."""
+    return orjson.dumps(value).decode()
+
+
 def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
     """Create an engine with this service's per-backend settings."""
     if is_sqlite(url):
@@ -90,6 +98,7 @@ def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
         size = pool_size or DEFAULT_POOL_SIZE
         engine = create_engine(
             url,
+            json_serializer=json_text,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_size=size,
             max_overflow=size,
@@ -100,6 +109,7 @@ def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
     size = pool_size or DEFAULT_POOL_SIZE
     return create_engine(
         url,
+        json_serializer=json_text,
         pool_size=size,
         max_overflow=2 * size,
         pool_pre_ping=True,

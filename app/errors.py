@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 import orjson
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+)
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -21,8 +30,10 @@ __all__ = [
     "PROBLEM_JSON",
     "AppError",
     "BadRequest",
+    "ClientGone",
     "Conflict",
     "FormatNotImplemented",
+    "MethodNotAllowed",
     "NotFound",
     "PayloadTooLarge",
     "ServiceUnavailable",
@@ -30,6 +41,7 @@ __all__ = [
     "Unauthorized",
     "UnprocessableContent",
     "UnsupportedMediaType",
+    "database_unavailable",
     "install_error_handlers",
     "problem_body",
     "problem_response",
@@ -41,6 +53,10 @@ RETRY_AFTER_SECONDS = 5
 PROBLEM_TYPE_BASE = "https://claimsapi.dev/problems/"
 
 log = logging.getLogger("claimsapi")
+
+
+class ClientGone(Exception):
+    """The client disconnected while its request was being worked on; the work was stopped."""
 
 
 class AppError(Exception):
@@ -72,6 +88,10 @@ class Unauthorized(AppError):
 
 class NotFound(AppError):
     status, slug = 404, "not-found"
+
+
+class MethodNotAllowed(AppError):
+    status, slug = 405, "method-not-allowed"
 
 
 class Conflict(AppError):
@@ -108,6 +128,7 @@ _SLUG_BY_STATUS = {
         BadRequest,
         Unauthorized,
         NotFound,
+        MethodNotAllowed,
         Conflict,
         PayloadTooLarge,
         UnsupportedMediaType,
@@ -170,6 +191,34 @@ def validation_issues(
     ]
 
 
+UNAVAILABLE = "The database is unavailable; retry shortly."
+NOT_MIGRATED = (
+    "The database has no schema yet (or an older one): run `claimsapi db upgrade`; retry then."
+)
+_MISSING_SCHEMA = ("no such table", "no such column")
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    return exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+
+
+def database_unavailable(exc: BaseException) -> str | None:
+    """The 503 detail when exc means the database is away, read-only or not migrated; else None."""
+    error = _driver_error(exc)
+    if isinstance(error, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
+        return NOT_MIGRATED
+    if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):  # a standby
+        return UNAVAILABLE
+    if isinstance(error, sqlite3.OperationalError):
+        message = str(error).lower()
+        return NOT_MIGRATED if message.startswith(_MISSING_SCHEMA) else UNAVAILABLE
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        return UNAVAILABLE
+    if isinstance(exc, OperationalError | InterfaceError):
+        return UNAVAILABLE
+    return None
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return validation_issues(exc.errors())
 
@@ -182,11 +231,15 @@ def _first_issue(errors: list[dict[str, Any]]) -> str:
 
 
 def _allowed_methods(request: Request) -> list[str]:
+    # The routers' own routes (the app's are wrappers that match nothing by method).
+    routes = getattr(request.app.state, "api_routes", None) or request.app.router.routes
     methods: set[str] = set()
-    for route in request.app.router.routes:
+    for route in routes:
         match, _ = route.matches({**request.scope, "method": "__none__"})
         if match != Match.NONE:
             methods.update(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")  # answered by HeadAsGet
     return sorted(methods)
 
 
@@ -240,6 +293,14 @@ def install_error_handlers(app: FastAPI, *, pages: PageErrors | None = None) -> 
             return shown
         return problem_response(exc.status_code, detail, headers=headers, instance=request.url.path)
 
+    @app.exception_handler(ClientGone)
+    async def _gone(request: Request, exc: ClientGone) -> Response:
+        # Nobody reads this answer; uvicorn drops it. Logged as what happened.
+        log.info("client left %s %s; its work was stopped", request.method, request.url.path)
+        return problem_response(
+            503, "The client disconnected before the answer.", instance=request.url.path
+        )
+
     @app.exception_handler(IntegrityError)
     async def _conflict(request: Request, exc: IntegrityError) -> Response:
         log.warning("write conflict on %s: %s", request.url.path, exc.orig)
@@ -249,10 +310,22 @@ def install_error_handlers(app: FastAPI, *, pages: PageErrors | None = None) -> 
             instance=request.url.path,
         )
 
+    # The driver's own errors too: reads on the driver's cursor (app/repository/driver.py)
+    # raise them unwrapped by SQLAlchemy.
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    async def _database_down(request: Request, exc: DBAPIError) -> Response:
-        log.warning("database unavailable on %s: %s", request.url.path, exc.orig)
+    @app.exception_handler(ProgrammingError)
+    @app.exception_handler(sqlite3.OperationalError)
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(psycopg.InterfaceError)
+    @app.exception_handler(psycopg.errors.UndefinedTable)
+    @app.exception_handler(psycopg.errors.ReadOnlySqlTransaction)
+    @app.exception_handler(InternalError)
+    async def _database_down(request: Request, exc: Exception) -> Response:
+        reason = database_unavailable(exc)
+        if reason is None:  # a programming error of ours, not an outage
+            return await _unexpected(request, exc)
+        log.warning("database unavailable on %s: %s", request.url.path, _driver_error(exc))
         # Drop pooled connections: the next request connects afresh, so the
         # service recovers by itself once the database is back (or writable).
         engine = getattr(request.app.state, "engine", None)
@@ -260,7 +333,7 @@ def install_error_handlers(app: FastAPI, *, pages: PageErrors | None = None) -> 
             engine.dispose()
         return problem_response(
             503,
-            "The database is unavailable; retry shortly.",
+            reason,
             instance=request.url.path,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )

@@ -7,23 +7,32 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
 
 from app import __version__, services, web
 from app.api import articles, changes, claims, entities, health, split
+from app.api.deps import require_writer
 from app.db import create_db_engine, is_sqlite, session_scope
 from app.errors import install_error_handlers
 from app.http_cache import HttpCache
-from app.middleware import JSON_OVERHEAD_FACTOR, BodyGuard, BodyRule
+from app.middleware import (
+    JSON_OVERHEAD_FACTOR,
+    BodyGuard,
+    BodyRule,
+    HeadAsGet,
+    NulGuard,
+    ProblemCORS,
+)
 from app.migrate import head_revision
-from app.ratelimit import RateLimiter, parse_rate
+from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter, parse_rate
 from app.reads import ReadRunner
 from app.settings import Settings, get_settings
+from app.write_gate import WriteGate
 
 __all__ = ["create_app"]
 
@@ -31,6 +40,7 @@ log = logging.getLogger("claimsapi")
 
 SQLITE_THREADS = 4
 POSTGRES_THREADS = 16
+PROBE_THREADS = 2
 
 DESCRIPTION = """\
 Turns news articles into source-attributed claims.
@@ -79,7 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.splitters = services.SplitterCache(setup)
         # Started on the first large batch, so a read-only deployment never pays for it.
         app.state.split_pool = services.SplitPool(services.default_workers(settings.split_workers))
+        # Large articles of single requests split in processes that can be stopped.
+        app.state.split_guard = services.SplitGuard(
+            services.default_workers(settings.split_workers)
+        )
         app.state.head_revision = head_revision()
+        # Threads of the probes' own: /readyz never queues behind splits and writes.
+        app.state.probe_limiter = CapacityLimiter(PROBE_THREADS)
         if settings.writes_open:
             log.warning("CLAIMS_API_KEYS is not set: anyone who can reach the service can write")
         try:
@@ -96,8 +112,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()
+            for limiter in app.state.limiters:
+                if isinstance(limiter, RedisRateLimiter):
+                    await limiter.close()
             app.state.reads.close()
             app.state.split_pool.close()
+            app.state.split_guard.close()
             engine.dispose()
 
     app = FastAPI(
@@ -121,7 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     install_error_handlers(app, pages=web.error_page)
-    for router in (
+    routers = (
         articles.router,
         claims.router,
         changes.router,
@@ -129,8 +149,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         entities.router,
         health.router,
         web.router,
-    ):
+    )
+    for router in routers:
         app.include_router(router)
+    app.state.api_routes = [route for router in routers for route in router.routes]
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     # Added innermost first: BodyGuard sees requests last, HttpCache hashes bodies
     # before GZip compresses them, CORS answers preflights before anything else.
@@ -149,17 +171,50 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         },
     )
+    write_limiter = _limiter(settings, settings.write_rate_limit, "writes")
+    failure_limiter = _limiter(settings, settings.auth_failure_rate_limit, "auth-failures")
+    app.state.limiters = [lim for lim in (write_limiter, failure_limiter) if lim is not None]
+    app.add_middleware(
+        WriteGate,
+        routes=[route for router in routers for route in _write_routes(router.routes)],
+        api_keys=settings.api_keys,
+        writes=write_limiter,
+        failures=failure_limiter,
+        write_rate=settings.write_rate_limit,
+        failure_rate=settings.auth_failure_rate_limit,
+    )
+    app.add_middleware(NulGuard)
     app.add_middleware(HttpCache)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    # HEAD becomes GET before the middleware that sets headers, so both answers carry the same.
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORS,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "If-None-Match"],
             expose_headers=["Link", "Location", "ETag"],
         )
     app.state.settings = settings
-    rate, period = parse_rate(settings.write_rate_limit)
-    app.state.write_limiter = RateLimiter(rate=rate, period=period)
     return app
+
+
+def _write_routes(routes: list[BaseRoute]) -> list[BaseRoute]:
+    return [
+        route
+        for route in routes
+        if isinstance(route, APIRoute)
+        and any(dep.dependency is require_writer for dep in route.dependencies)
+    ]
+
+
+def _limiter(settings: Settings, rate_setting: str, name: str) -> Limiter | None:
+    rate, period = parse_rate(rate_setting)
+    if not rate:
+        return None
+    if settings.redis_url:
+        return RedisRateLimiter(
+            url=settings.redis_url, rate=rate, period=period, prefix=f"claimsapi:{name}:"
+        )
+    return RateLimiter(rate=rate, period=period)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import problem_response
 
-__all__ = ["BodyGuard", "BodyRule", "BodyTooLarge"]
+__all__ = ["BodyGuard", "BodyRule", "BodyTooLarge", "HeadAsGet", "NulGuard", "ProblemCORS"]
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # The JSON around an article costs more bytes than its text: clients that escape
@@ -123,3 +128,82 @@ class BodyGuard:
             instance=scope.get("path", ""),
             headers={"Connection": "close"},
         )(scope, receive, send)
+
+
+class NulGuard:
+    """Answer 422 to a path or query parameter holding NUL (U+0000), before any route runs.
+
+    No stored value holds one (articles get U+FFFD in its place), PostgreSQL
+    refuses it in text, and SQLite's full-text parser fails on it: such a
+    value can only be refused.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on unless its path or query string holds a NUL."""
+        if scope["type"] == "http":
+            query: bytes = scope.get("query_string", b"")
+            errors = []
+            if "\x00" in scope.get("path", ""):
+                errors.append({"loc": ["path"], "type": "string_nul", "msg": "contains NUL"})
+            if b"%00" in query or b"\x00" in query:
+                pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+                errors.extend(
+                    {"loc": ["query", name], "type": "string_nul", "msg": "contains NUL"}
+                    for name in dict.fromkeys(n for n, v in pairs if "\x00" in n + v)
+                )
+            if errors:
+                await problem_response(
+                    422,
+                    "A parameter holds a NUL character (U+0000), which no value can contain.",
+                    errors=errors,
+                    instance=scope.get("path", "").replace("\x00", ""),
+                )(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class _HeadDone(Exception):
+    """The head of a HEAD answer is sent: the rest of the GET's work is not needed."""
+
+
+class HeadAsGet:
+    """Answer HEAD on every GET route: the GET's status and headers, without its body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run a HEAD as its GET, and send only the response's start."""
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await send(message)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                raise _HeadDone  # a streamed export stops here, not after the last claim
+
+        with contextlib.suppress(_HeadDone):
+            await self.app({**scope, "method": "GET"}, receive, head_only)
+
+
+class ProblemCORS(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered as problem+json, not plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """The preflight answer; a refusal becomes a 400 problem naming what was refused."""
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        detail = bytes(response.body).decode("utf-8", "replace")
+        problem = problem_response(
+            response.status_code, f"CORS preflight refused: {detail}.", slug="cors-refused"
+        )
+        for name, value in response.headers.items():
+            if name.lower().startswith(("access-control-", "vary")):
+                problem.headers[name] = value
+        return problem

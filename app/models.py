@@ -83,6 +83,11 @@ class Source(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     domains: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Name and aliases case-folded (Unicode, not just ASCII), each between two
+    # U+001F: what filters and the `q` prefix search match (app/repository/filters.py).
+    search_text: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default=text("''"))
+    )
     # Claims linked to it, kept in step by every write (for a source: cited or
     # inline only), so lists, facets and estimates never count at read time.
     claim_count: int = Field(
@@ -179,6 +184,9 @@ class Actor(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     type: str = Field(sa_column=Column(String(16), nullable=False))
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    search_text: str = Field(  # as on source
+        default="", sa_column=Column(Text, nullable=False, server_default=text("''"))
+    )
     iso_code: str | None = Field(default=None, sa_column=Column(String(8)))
     wikidata_id: str | None = Field(default=None, sa_column=Column(String(32)))
     # Set when a client added or edited the actor through the API: such rows

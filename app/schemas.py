@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 __all__ = [
+    "NUL_REPLACEMENT",
     "Actor",
     "ActorIn",
     "ActorPage",
@@ -43,6 +44,7 @@ __all__ = [
     "Topic",
     "TopicPage",
     "TopicRef",
+    "as_utc",
 ]
 
 ActorType = Literal["person", "country", "organization", "group"]
@@ -52,6 +54,7 @@ CitationKind = Literal["cited", "inline", "context"]
 MAX_TITLE_CHARS = 1_000
 MAX_URL_CHARS = 2_048
 
+NUL_REPLACEMENT = "\ufffd"
 EXAMPLE_TEXT = (
     "Talks resumed in Geneva on Monday.[1] Officials said a ceasefire was close[2].\n\n"
     "[1] Reuters\n[2] CNN"
@@ -96,11 +99,20 @@ class ArticleIn(_Model):
         default=None,
     )
 
+    @field_validator("text", "title")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        # PostgreSQL cannot store U+0000 in text; U+FFFD takes its place on both
+        # backends, one code point for one, so every span still indexes the text sent.
+        return value.replace("\x00", NUL_REPLACEMENT) if value else value
+
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+            raise ValueError("must not contain control characters")
         parts = urlsplit(value.strip())
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             raise ValueError("must be an absolute http or https URL")
@@ -109,11 +121,19 @@ class ArticleIn(_Model):
     @field_validator("published_at")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
+        return as_utc(value)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A datetime in UTC (UTC assumed without a zone); ValueError when UTC cannot hold it."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
         return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before year 1 in UTC
+        raise ValueError("is outside the years 1-9999 once converted to UTC") from None
 
 
 # ---------------------------------------------------------------- pieces

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -37,7 +38,20 @@ class Settings(BaseSettings):
     topics_file: Path | None = None
     topics_mode: Literal["extend", "replace"] = "extend"
     ner_model: str | None = None  # an installed spaCy model (the `ner` extra)
-    write_rate_limit: str = "600/minute"  # per client (API key, else address); 0 = none
+    write_rate_limit: str = "600/minute"  # per client (valid API key, else address); 0 = none
+    # Failed authentications per client address; past it every write from there is 429.
+    auth_failure_rate_limit: str = "10/minute"
+    # Addresses (or networks) of proxies whose X-Forwarded-For/-Proto are believed.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    # Limiter state in Redis, shared by every serving process and host using it.
+    redis_url: str | None = None
+    # Slow clients: seconds to send the request headers, between two reads of the
+    # body, and idle between two requests on one connection.
+    header_timeout: float = Field(default=10.0, gt=0, le=3600)
+    body_timeout: float = Field(default=30.0, gt=0, le=3600)
+    keep_alive_timeout: float = Field(default=5.0, gt=0, le=3600)
+    # Wall-clock seconds one split may take before it is stopped (413).
+    split_timeout: float = Field(default=30.0, gt=0, le=3600)
     # Processes that split bulk-ingested articles; unset: one per core but the writer's.
     split_workers: int | None = Field(default=None, ge=0, le=256)
     # Where the service is reached from outside, e.g. https://claims.example.org: the base
@@ -68,7 +82,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{source}' is not an origin such as https://cms.example.org")
         return value
 
-    @field_validator("write_rate_limit")
+    @field_validator("write_rate_limit", "auth_failure_rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
         parse_rate(value)
@@ -81,7 +95,23 @@ class Settings(BaseSettings):
             raise ValueError(f"no such file: {value}")
         return value
 
-    @field_validator("api_keys", "cors_origins", "embed_frame_ancestors", mode="before")
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value or None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # ValueError names a bad one
+        return value
+
+    @field_validator(
+        "api_keys", "cors_origins", "trusted_proxies", "embed_frame_ancestors", mode="before"
+    )
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

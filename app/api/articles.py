@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -14,21 +15,26 @@ from app.api.deps import (
     ArticleBody,
     Cursor,
     EngineDep,
+    GuardDep,
     Limit,
     ReadsDep,
     SettingsDep,
     SplitterDep,
     WriteSessionDep,
+    client_gone,
     next_link,
     problems,
     render,
     require_writer,
 )
 from app.cursors import decode_cursor, encode_cursor
-from app.errors import NotFound
-from app.schemas import Article, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
+from app.errors import AppError, BadRequest, ClientGone, NotFound
+from app.schemas import Article, ArticleIn, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
+from app.services import SplitGuard, SplitterSetup
+from app.settings import Settings
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
+log = logging.getLogger("claimsapi")
 
 ArticleId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The article's id.")]
 
@@ -44,17 +50,31 @@ ArticleId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The article's i
     dependencies=[Depends(require_writer)],
     summary="Ingest an article",
 )
-def create_article(
+async def create_article(
     body: ArticleBody,
     request: Request,
     session: WriteSessionDep,
     splitter: SplitterDep,
+    guard: GuardDep,
+    settings: SettingsDep,
 ) -> Response:
     """Split and store an article in one transaction; an identical article is returned as is."""
-    outcome = services.ingest_article(
-        session, article=body, splitter=splitter.splitter, actors=splitter.actors
+    # Split before touching the database: the write transaction holds only SQL.
+    result = await guard.split(
+        splitter.splitter,
+        text=body.text,
+        format=body.format,
+        title=body.title,
+        budget=settings.split_timeout,
+        gone=lambda: client_gone(request),
     )
-    article = services.article_with_claims(session, article_id=outcome.article_id)
+
+    def store() -> tuple[services.IngestOutcome, dict[str, Any] | None]:
+        prepared = services.prepared_article(article=body, result=result)
+        outcome = services.store_article(session, prepared=prepared, actors=splitter.actors)
+        return outcome, services.article_with_claims(session, article_id=outcome.article_id)
+
+    outcome, article = await run_in_threadpool(store)
     location = str(request.url_for("get_article", article_id=outcome.article_id).path)
     return render(
         article, status_code=201 if outcome.created else 200, headers={"Location": location}
@@ -92,16 +112,38 @@ _BATCH_BODY = {
     summary="Ingest many articles",
 )
 async def ingest_articles(
-    request: Request, engine: EngineDep, settings: SettingsDep, splitter: SplitterDep
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    splitter: SplitterDep,
+    guard: GuardDep,
 ) -> Response:
     """Ingest up to 1,000 articles (a JSON array, or NDJSON: one per line), each stored
     whole or not at all; the answer holds one result per article, in input order. An
     invalid or failing article gets its problem and leaves the others alone."""
     body = await request.body()
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    items = await run_in_threadpool(services.parse_batch, body, ndjson=media == NDJSON)
+    if len(items) < services.POOL_MINIMUM:
+        # Few articles: each splits as a single POST's would (a large one in a worker
+        # that is stopped past the budget or when the client leaves), then all are stored.
+        checked = await run_in_threadpool(
+            lambda: [
+                services.checked_article(raw, max_article_bytes=settings.max_article_bytes)
+                for raw in items
+            ]
+        )
+        prepared = [
+            await _guarded(item, request, guard=guard, splitter=splitter, settings=settings)
+            for item in checked
+        ]
+        return render(
+            await run_in_threadpool(
+                lambda: services.store_batch(engine, prepared, actors=splitter.actors)
+            )
+        )
 
     def run() -> dict[str, object]:
-        items = services.parse_batch(body, ndjson=media == NDJSON)
         return services.ingest_batch(
             engine,
             items=items,
@@ -110,8 +152,37 @@ async def ingest_articles(
             pool=request.app.state.split_pool,
         )
 
-    # Parsing and splitting are CPU-bound and storing blocks: off the event loop.
+    # Splitting (in the pool's processes) and storing block: off the event loop.
     return render(await run_in_threadpool(run))
+
+
+async def _guarded(
+    item: ArticleIn | services.ArticleProblem,
+    request: Request,
+    *,
+    guard: SplitGuard,
+    splitter: SplitterSetup,
+    settings: Settings,
+) -> services.PreparedArticle | services.ArticleProblem:
+    if isinstance(item, services.ArticleProblem):
+        return item
+    try:
+        result = await guard.split(
+            splitter.splitter,
+            text=item.text,
+            format=item.format,
+            title=item.title,
+            budget=settings.split_timeout,
+            gone=lambda: client_gone(request),
+        )
+        return services.prepared_article(article=item, result=result)
+    except AppError as exc:
+        return services.ArticleProblem.from_error(exc)
+    except ClientGone:
+        raise
+    except Exception:  # a splitter failure fails this article, not the others
+        log.exception("splitting a batch article failed")
+        return services.ArticleProblem(500, "Splitting this article failed.")
 
 
 @router.get("", response_model=ArticlePage, responses=problems(400, 422), summary="List articles")
@@ -122,7 +193,9 @@ async def list_articles(
     before = None
     if cursor:
         (key,) = decode_cursor(cursor, query="articles", arity=1)
-        before = int(key)
+        if not isinstance(key, int):
+            raise BadRequest("The cursor is not one this service issued.")
+        before = key
     items = await reads(
         lambda session: repository.article_summaries(session, before=before, limit=limit + 1)
     )
@@ -179,21 +252,50 @@ async def list_article_claims(
 @router.post(
     "/{article_id}/reprocess",
     response_model=ArticleWithClaims,
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 413, 422),
     dependencies=[Depends(require_writer)],
     summary="Re-split an article",
 )
-def reprocess_article(
-    article_id: ArticleId, session: WriteSessionDep, splitter: SplitterDep
+async def reprocess_article(
+    article_id: ArticleId,
+    request: Request,
+    engine: EngineDep,
+    reads: ReadsDep,
+    splitter: SplitterDep,
+    guard: GuardDep,
+    settings: SettingsDep,
 ) -> Response:
     """Split a stored article again with the current splitter and registries, in one
     transaction; claims whose text is unchanged keep their ids."""
-    outcome = services.reprocess_article(
-        session, article_id=article_id, splitter=splitter.splitter, actors=splitter.actors
-    )
-    if outcome is None:
+    source = await reads(lambda session: repository.article_source(session, article_id=article_id))
+    if source is None:
         raise NotFound(f"No article has id {article_id}.")
-    return render(services.article_with_claims(session, article_id=article_id))
+    # Split outside any transaction: other writers never wait on it.
+    result = await guard.split(
+        splitter.splitter,
+        text=source["text"],
+        format=source["format"],
+        title=source["client_title"],
+        budget=settings.split_timeout,
+        gone=lambda: client_gone(request),
+    )
+    outcome = await run_in_threadpool(
+        lambda: services.store_resplit(
+            engine,
+            article_id=article_id,
+            text=source["text"],
+            result=result,
+            actors=splitter.actors,
+        )
+    )
+    article = None
+    if outcome is not None:
+        article = await reads(
+            lambda session: services.article_with_claims(session, article_id=article_id)
+        )
+    if article is None:  # deleted meanwhile
+        raise NotFound(f"No article has id {article_id}.")
+    return render(article)
 
 
 @router.delete(

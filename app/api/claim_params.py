@@ -9,18 +9,19 @@ parameters are generated from the same fields (see `openapi_parameters`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.requests import Request
 
 from app import repository, services
 from app.api.deps import reject_unknown_params
 from app.errors import UnprocessableContent
 from app.models import MAX_ARTICLE_ID
+from app.schemas import as_utc
 
 __all__ = [
     "ClaimListParams",
@@ -31,8 +32,12 @@ __all__ = [
     "parse_params",
 ]
 
+# Values one repeatable filter may take: each is a lookup and a term of the SQL,
+# and SQLite refuses expressions deeper than 1,000.
+MAX_FILTER_VALUES = 100
 _REPEATABLE = (
-    "Repeat to OR values; different filters AND. A slug or a name, any case; `-` excludes."
+    "Repeat to OR values (at most 100); different filters AND. A slug or a name, any case; "
+    "`-` excludes."
 )
 _SORTS: dict[str, repository.Order] = {
     "position": "reading",
@@ -50,11 +55,18 @@ class FilterParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    source: list[str] = Field(default=[], description=f"Cited source. {_REPEATABLE}")
-    actor: list[str] = Field(default=[], description=f"Actor. {_REPEATABLE}")
-    topic: list[str] = Field(default=[], description=f"Topic. {_REPEATABLE}")
+    source: list[str] = Field(
+        default=[], max_length=MAX_FILTER_VALUES, description=f"Cited source. {_REPEATABLE}"
+    )
+    actor: list[str] = Field(
+        default=[], max_length=MAX_FILTER_VALUES, description=f"Actor. {_REPEATABLE}"
+    )
+    topic: list[str] = Field(
+        default=[], max_length=MAX_FILTER_VALUES, description=f"Topic. {_REPEATABLE}"
+    )
     kind: list[str] = Field(
         default=[],
+        max_length=MAX_FILTER_VALUES,
         description="Which attributions `source` and `has_source` match: cited, inline, "
         "context or any (repeat or comma-separate). Default: cited,inline.",
     )
@@ -62,12 +74,18 @@ class FilterParams(BaseModel):
         default=None, description="Only claims with (true) or without (false) a source."
     )
     section: list[str] = Field(
-        default=[], description="Section heading, exact, any case; `-` excludes."
+        default=[],
+        max_length=MAX_FILTER_VALUES,
+        description="Section heading, exact, any case; `-` excludes (at most 100 values).",
     )
     article: list[Annotated[int, Field(ge=1, le=MAX_ARTICLE_ID)]] = Field(
-        default=[], description="Article id; repeat to OR."
+        default=[], max_length=MAX_FILTER_VALUES, description="Article id; repeat to OR (<= 100)."
     )
-    article_url: list[str] = Field(default=[], description="Article URL as ingested; repeat to OR.")
+    article_url: list[str] = Field(
+        default=[],
+        max_length=MAX_FILTER_VALUES,
+        description="Article URL as ingested; repeat to OR (at most 100).",
+    )
     since: datetime | None = Field(
         default=None, description="Articles published at or after (UTC if no zone)."
     )
@@ -84,6 +102,11 @@ class FilterParams(BaseModel):
         description="Order: position (article order, then position; the default), "
         "published_at, -published_at, or relevance (the default with q).",
     )
+
+    @field_validator("since", "until")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)
 
 
 class ClaimListParams(FilterParams):
@@ -107,7 +130,9 @@ class FacetParams(FilterParams):
     """GET /v1/facets: the filters, which facets, and how many values of each."""
 
     facet: list[Literal["source", "actor", "topic"]] = Field(
-        default=["source", "actor", "topic"], description="Facet to count; repeat for several."
+        default=["source", "actor", "topic"],
+        max_length=MAX_FILTER_VALUES,
+        description="Facet to count; repeat for several.",
     )
     limit: int = Field(default=10, ge=1, le=100, description="Values per facet.")
 
@@ -155,17 +180,11 @@ def claim_filter(params: FilterParams) -> repository.ClaimFilter:
         section=tuple(params.section),
         article=tuple(params.article),
         article_url=tuple(params.article_url),
-        since=_utc(params.since),
-        until=_utc(params.until),
+        since=params.since,
+        until=params.until,
         q=search,
         order=order,
     )
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _kinds(values: list[str]) -> tuple[str, ...]:

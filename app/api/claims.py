@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request
@@ -20,10 +21,11 @@ from app.api.claim_params import (
     parse_params,
 )
 from app.api.deps import ReadsDep, next_link, problems, render
-from app.errors import NotFound
+from app.errors import NotFound, database_unavailable, problem_body
 from app.schemas import Claim, ClaimPage, Facets
 
 router = APIRouter(prefix="/v1", tags=["claims"])
+log = logging.getLogger("claimsapi")
 
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
@@ -41,9 +43,58 @@ def _wanted_format(request: Request, explicit: str | None) -> str:
     return "json"
 
 
-def _ndjson(claims: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+def _counted(claims: Iterator[dict[str, Any]], tally: list[int]) -> Iterator[dict[str, Any]]:
     for claim in claims:
-        yield orjson.dumps(claim) + b"\n"
+        tally[0] += 1
+        yield claim
+
+
+def _export_end(claims: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any] | ExportEnd]:
+    """The claims, then the terminator: {"complete": true, "count": n}, or, when the
+    export fails part-way, {"complete": false, "count": n, "problem": {...}}.
+
+    A body without the terminator was cut in transit; one with `complete: false`
+    was cut by the service. Either way the client knows to start again.
+    """
+    tally = [0]
+    try:
+        yield from _counted(claims, tally)
+    except Exception as exc:
+        detail = database_unavailable(exc)
+        if detail is None:
+            log.exception("an export failed after %d claims", tally[0])
+        else:
+            log.warning("an export stopped after %d claims: %s", tally[0], exc)
+        status = 503 if detail else 500
+        yield ExportEnd(status, detail or "The export failed.", tally[0])
+        return
+    yield ExportEnd(0, "", tally[0])
+
+
+class ExportEnd(NamedTuple):
+    """How an export ended: status 0 when complete."""
+
+    status: int
+    detail: str
+    sent: int
+
+    def terminator(self) -> dict[str, Any]:
+        """The export's last record."""
+        if not self.status:
+            return {"complete": True, "count": self.sent}
+        return {
+            "complete": False,
+            "count": self.sent,
+            "problem": problem_body(self.status, self.detail),
+        }
+
+
+def _ndjson(claims: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+    for item in _export_end(claims):
+        if isinstance(item, ExportEnd):
+            yield orjson.dumps(item.terminator()) + b"\n"
+        else:
+            yield orjson.dumps(item) + b"\n"
 
 
 _CSV_COLUMNS = (
@@ -76,7 +127,14 @@ def _csv(claims: Iterator[dict[str, Any]]) -> Iterator[bytes]:
 
     writer.writerow(_CSV_COLUMNS)
     yield flush()
-    for claim in claims:
+    for claim in _export_end(claims):
+        if isinstance(claim, ExportEnd):
+            # The last row: "#complete" (or "#incomplete"), the count, and why.
+            end = claim.terminator()
+            state = "#complete" if end["complete"] else "#incomplete"
+            writer.writerow((state, end["count"], end.get("problem", {}).get("detail", "")))
+            yield flush()
+            return
         article = claim["article"]
         published = article["published_at"]
         writer.writerow(
@@ -123,7 +181,10 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
     filters = claim_filter(params)
     wanted = _wanted_format(request, params.format)
     if wanted != "json":
-        claims = services.stream_claims(reads.engine, filters=filters)
+        # Resolved as every read is (within the loop's budget, else on a thread),
+        # so an unknown value is a 404 before the first byte is sent.
+        query = await reads(lambda session: repository.resolve_query(session, filters=filters))
+        claims = services.stream_claims(reads.engine, query=query)
         if wanted == "ndjson":
             return StreamingResponse(_ndjson(claims), media_type=NDJSON)
         return StreamingResponse(

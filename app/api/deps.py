@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -17,26 +15,25 @@ from app.db import session_scope
 from app.errors import (
     PROBLEM_JSON,
     PayloadTooLarge,
-    TooManyRequests,
-    Unauthorized,
     UnprocessableContent,
 )
-from app.ratelimit import RateLimiter
 from app.reads import ReadRunner
 from app.schemas import ArticleIn, Problem
-from app.services import SplitterCache, SplitterSetup
+from app.services import SplitGuard, SplitterCache, SplitterSetup
 from app.settings import Settings
 
 __all__ = [
     "ArticleBody",
     "Cursor",
     "EngineDep",
+    "GuardDep",
     "JSONResponse",
     "Limit",
     "ReadsDep",
     "SettingsDep",
     "SplitterDep",
     "WriteSessionDep",
+    "client_gone",
     "next_link",
     "problems",
     "reject_unknown_params",
@@ -102,6 +99,22 @@ def _splitter(request: Request) -> SplitterSetup:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+async def _guard(request: Request) -> SplitGuard:
+    guard: SplitGuard = request.app.state.split_guard
+    return guard
+
+
+GuardDep = Annotated[SplitGuard, Depends(_guard)]
+
+
+async def client_gone(request: Request) -> None:
+    """Return when the client disconnects (call it once the body has been read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 SplitterDep = Annotated[SplitterSetup, Depends(_splitter)]
 
 
@@ -117,47 +130,14 @@ async def _sized_article(body: ArticleIn, settings: SettingsDep) -> ArticleIn:
 ArticleBody = Annotated[ArticleIn, Depends(_sized_article)]
 
 
-def require_writer(
-    request: Request,
-    settings: SettingsDep,
+async def require_writer(
     authorization: Annotated[
         str | None,
         Header(description="`Bearer <key>`; required for writes when API keys are configured."),
     ] = None,
 ) -> None:
-    """Let a write through when it carries a configured key (or writes are open) and its
-    client is within the write rate limit."""
-    if not settings.writes_open:
-        _authenticate(settings, authorization)
-    limiter: RateLimiter = request.app.state.write_limiter
-    if limiter.enabled:
-        # The key identifies a client wherever it connects from; else its address.
-        scheme, _, key = (authorization or "").partition(" ")
-        client = (
-            "key:" + hashlib.sha256(key.strip().encode()).hexdigest()
-            if scheme.lower() == "bearer" and key.strip()
-            else "addr:" + (request.client.host if request.client else "unknown")
-        )
-        wait = limiter.acquire(client)
-        if wait:
-            raise TooManyRequests(
-                f"Write rate limit reached ({settings.write_rate_limit}); retry later.",
-                headers={"Retry-After": RateLimiter.retry_after(wait)},
-            )
-
-
-def _authenticate(settings: Settings, authorization: str | None) -> None:
-    scheme, _, key = (authorization or "").partition(" ")
-    presented = key.strip().encode()
-    # Compare against every key, always, so timing reveals neither which nor how much matched.
-    matched = False
-    for candidate in settings.api_keys:
-        matched |= hmac.compare_digest(presented, candidate.encode())
-    if scheme.lower() != "bearer" or not matched:
-        raise Unauthorized(
-            "This write needs an API key: send `Authorization: Bearer <key>`.",
-            headers={"WWW-Authenticate": 'Bearer realm="claimsapi"'},
-        )
+    """Mark a route as a write: `app.write_gate.WriteGate` authenticates and rate-limits
+    it before its body is read (this declares the header in the OpenAPI document)."""
 
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (1-200).")]
@@ -206,9 +186,10 @@ _WHY = {
     401: "A write without a valid API key.",
     404: "No such resource, or a filter value that matches nothing.",
     409: "The write conflicts with stored data.",
-    413: "The body is larger than the configured limit.",
+    413: "The body is larger than the configured limit, or splitting it took longer than "
+    "CLAIMS_SPLIT_TIMEOUT (type split-too-costly).",
     415: "The body is not JSON.",
     422: "The request is well-formed but invalid.",
-    429: "Too many writes from this client; see Retry-After.",
-    503: "The database is unavailable.",
+    429: "Too many writes (or failed authentications) from this client; see Retry-After.",
+    503: "The database is unavailable, read-only or not migrated; see Retry-After.",
 }

@@ -1,22 +1,33 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes: answered whatever else the service is doing.
+
+`/healthz` runs on the event loop and touches nothing. `/readyz` needs the
+database, so it runs on threads of its own (`app.state.probe_limiter`): splits
+and writes filling the shared thread pool never make a probe wait its turn.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import State
 from starlette.responses import Response
 
-from app import repository
+from app import repository, services
 from app.api.deps import render
+from app.db import session_scope
 from app.errors import RETRY_AFTER_SECONDS
 from app.migrate import current_revision
 from app.schemas import Health
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("claimsapi")
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness")
-def healthz() -> Response:
+async def healthz() -> Response:
     """The process is up."""
     return render({"status": "ok", "detail": None})
 
@@ -27,30 +38,40 @@ def healthz() -> Response:
     responses={503: {"model": Health, "description": "Not ready."}},
     summary="Readiness",
 )
-def readyz(request: Request) -> Response:
+async def readyz(request: Request) -> Response:
     """The database is reachable, migrated to the revision this code expects, and writable."""
-    engine = request.app.state.engine
-    try:
-        revision = current_revision(engine)
-        expected = request.app.state.head_revision
-        if revision != expected:
-            detail = (
-                f"database at revision {revision}, expected {expected}; run `claimsapi db upgrade`"
-            )
-            return _unavailable(detail)
-        if not repository.database_writable(engine):
-            # Connections opened read-only stay so: reopen them on the next probe.
-            engine.dispose()
-            return _unavailable("database is read-only")
-    except SQLAlchemyError:
-        engine.dispose()  # reconnect afresh on the next probe or request
-        return _unavailable("database unreachable")
-    return render({"status": "ok", "detail": None})
-
-
-def _unavailable(detail: str) -> Response:
+    state = request.app.state
+    detail = await to_thread.run_sync(_not_ready, state, limiter=state.probe_limiter)
+    if detail is None:
+        return render({"status": "ok", "detail": None})
     return render(
         {"status": "unavailable", "detail": detail},
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
+
+
+def _not_ready(state: State) -> str | None:
+    engine = state.engine
+    try:
+        revision = current_revision(engine)
+        expected = state.head_revision
+        if revision != expected:
+            return (
+                f"database at revision {revision}, expected {expected}; run `claimsapi db upgrade`"
+            )
+        if not repository.database_writable(engine):
+            # Connections opened read-only stay so: reopen them on the next probe.
+            engine.dispose()
+            return "database is read-only"
+        if not repository.registries_present(engine):
+            # The database was recreated and migrated under the running service:
+            # make the known sources, actors and topics addressable again.
+            setup = state.splitters.base
+            with session_scope(engine, write=True) as session:
+                services.sync_registries(session, actors=setup.actors, topics=setup.topics)
+            log.warning("the database came back without registries: synced them again")
+    except SQLAlchemyError:
+        engine.dispose()  # reconnect afresh on the next probe or request
+        return "database unreachable"
+    return None

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app import services
-from app.api.deps import ArticleBody, SplitterDep, problems, render
+from app.api.deps import (
+    ArticleBody,
+    GuardDep,
+    SettingsDep,
+    SplitterDep,
+    client_gone,
+    problems,
+    render,
+)
 from app.errors import UnprocessableContent
 from app.schemas import SplitResponse
 
@@ -21,17 +30,27 @@ router = APIRouter(prefix="/v1", tags=["split"])
     responses=problems(400, 413, 415, 422),
     summary="Split an article without storing it",
 )
-def split_article(
+async def split_article(
+    request: Request,
     body: ArticleBody,
     splitter: SplitterDep,
+    guard: GuardDep,
+    settings: SettingsDep,
     strict: Annotated[
         bool,
         Query(description="Answer 422 when the citation integrity report is not clean."),
     ] = False,
 ) -> Response:
     """Return the title, references and claims the splitter finds in the article."""
-    result = splitter.splitter.split(body.text, format=body.format, title=body.title)
-    response = services.split_response(result, text=body.text)
+    result = await guard.split(
+        splitter.splitter,
+        text=body.text,
+        format=body.format,
+        title=body.title,
+        budget=settings.split_timeout,
+        gone=lambda: client_gone(request),
+    )
+    response = await run_in_threadpool(services.split_response, result, text=body.text)
     if strict and not result.integrity.clean:
         report = response["integrity"]
         found = [

@@ -35,7 +35,7 @@ from app.repository.entities import (
     upsert_topics,
 )
 from app.repository.filters import CITATION_KINDS, ENTITY_FILTERS, ClaimFilter, Order
-from app.repository.health import database_writable
+from app.repository.health import database_writable, registries_present
 from app.repository.writes import (
     ClaimRow,
     article_source,
@@ -80,6 +80,7 @@ __all__ = [
     "list_entities",
     "matching_more_than",
     "references_of",
+    "registries_present",
     "resolve_query",
     "rewrite_article",
     "save_actor",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.models import Actor, Source, Topic
 from app.repository.counters import COUNTED_CONDITIONS
 from app.repository.driver import driver_rows
-from app.repository.filters import ENTITY_FILTERS, like_escape
+from app.repository.filters import ENTITY_FILTERS, SEPARATOR, fold, like_escape, search_text
 
 __all__ = [
     "ENTITIES",
@@ -72,14 +72,13 @@ def list_entities(
     if after is not None:
         where.append("e.slug > :after")
         params["after"] = after
-    if prefix:
-        # A name or any alias starting with the prefix, ignoring case.
-        where.append(
-            "(lower(e.name) LIKE :prefix ESCAPE '\\' "
-            "OR lower(CAST(e.aliases AS TEXT)) LIKE :alias_prefix ESCAPE '\\')"
-        )
+    if prefix and "search_text" in spec.table.c:
+        # A name or any alias starting with the prefix, in any case.
+        where.append("e.search_text LIKE :prefix ESCAPE '\\'")
+        params["prefix"] = f"%{SEPARATOR}{like_escape(fold(prefix))}%"
+    elif prefix:
+        where.append("lower(e.name) LIKE :prefix ESCAPE '\\'")
         params["prefix"] = like_escape(prefix.lower()) + "%"
-        params["alias_prefix"] = '%"' + like_escape(prefix.lower()) + "%"
     if actor_type:
         where.append("e.type = :type")
         params["type"] = actor_type
@@ -141,7 +140,7 @@ def ensure_entities(
     if not wanted:
         return {}
     ids = _ids_by_slug(session, table, list(wanted))
-    missing = [dict(row) for slug, row in wanted.items() if slug not in ids]
+    missing = [_searchable(table, row) for slug, row in wanted.items() if slug not in ids]
     if missing:
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -180,9 +179,17 @@ def actor_edit_stamp(session: Session) -> tuple[int, str]:
     return int(count), str(latest)
 
 
+def _searchable(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The row with its `search_text`, for the tables that have one."""
+    if "search_text" not in table.c:
+        return dict(row)
+    return {**row, "search_text": search_text(row["name"], row.get("aliases") or ())}
+
+
 def save_actor(session: Session, *, row: Mapping[str, Any]) -> None:
     """Insert the actor, or overwrite the one with the same slug."""
     table = ENTITIES["actor"].table
+    row = _searchable(table, row)
     updated = session.execute(table.update().where(table.c.slug == row["slug"]).values(**row))
     if not updated.rowcount:  # type: ignore[attr-defined]
         session.execute(table.insert().values(**row))

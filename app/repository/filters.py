@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import orjson
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
@@ -21,9 +21,11 @@ __all__ = [
     "EntityFilter",
     "Order",
     "ResolvedFilter",
+    "fold",
     "like_escape",
     "resolve_article_urls",
     "resolve_entities",
+    "search_text",
 ]
 
 Order = Literal["reading", "published", "-published", "relevance"]
@@ -99,22 +101,37 @@ def like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# Separates the names in `search_text`: no name or alias holds one.
+SEPARATOR = "\x1f"
+
+
+def fold(value: str) -> str:
+    """A name as matching sees it: NFC, Unicode case folding, outer spaces gone."""
+    return unicodedata.normalize("NFC", value).strip().casefold()
+
+
+def search_text(name: str, aliases: Iterable[str]) -> str:
+    """The `search_text` column of a source or actor: every name folded, each fenced."""
+    names = dict.fromkeys(fold(n) for n in (name, *aliases) if n.strip())
+    return SEPARATOR + SEPARATOR.join(names) + SEPARATOR
+
+
 def _resolve_one(session: Session, spec: EntityFilter, value: str) -> list[int]:
     key = value.strip().lower()
     table = spec.entity_table
     # The slug first: its unique index answers the usual case without a scan.
     found = driver_rows(session, f"SELECT id FROM {table} WHERE slug = ?", (key,))
-    if not found:
+    if not found and spec.has_aliases:
+        # The name or an alias, exactly, in any case (Unicode folding on both backends:
+        # folded in Python when the row is written, and here).
+        folded = fold(value)
+        if folded:
+            pattern = f"%{SEPARATOR}{like_escape(folded)}{SEPARATOR}%"
+            found = driver_rows(
+                session, f"SELECT id FROM {table} WHERE search_text LIKE ? ESCAPE '\\'", (pattern,)
+            )
+    elif not found:
         found = driver_rows(session, f"SELECT id FROM {table} WHERE lower(name) = ?", (key,))
-    if not found and key and spec.has_aliases:
-        # Aliases are a JSON array of strings; an exact, case-insensitive element
-        # match is a LIKE on its encoded form.
-        pattern = f"%{like_escape(orjson.dumps(key).decode())}%"
-        found = driver_rows(
-            session,
-            f"SELECT id FROM {table} WHERE lower(CAST(aliases AS TEXT)) LIKE ? ESCAPE '\\'",
-            (pattern,),
-        )
     if not found:
         raise NotFound(f"No {spec.param} matches '{value}'.")
     return [row[0] for row in found]

@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.db import SQLITE_BUSY_TIMEOUT_MS
 
-__all__ = ["database_writable"]
+__all__ = ["database_writable", "registries_present"]
 
 
 def database_writable(engine: Engine) -> bool:
@@ -37,3 +37,12 @@ def database_writable(engine: Engine) -> bool:
             if sqlite:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     return True
+
+
+def registries_present(engine: Engine) -> bool:
+    """True when the database holds the known sources and topics (a fresh schema holds none)."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM source) AND EXISTS (SELECT 1 FROM topic)")
+        ).scalar_one()
+    return bool(found)

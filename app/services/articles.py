@@ -1,6 +1,7 @@
 """Article use cases: ingest, reprocess, delete, and reading claims back in pages.
 
-Nothing here commits: the caller's session scope is the one commit point.
+Nothing here commits but reprocess, which splits between a read and a write
+transaction of its own; elsewhere the caller's session scope is the one commit point.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app import repository
+from app.db import session_scope
 from app.errors import PayloadTooLarge
 from app.models import MAX_POSITION
 from app.schemas import ArticleIn
@@ -33,8 +36,10 @@ __all__ = [
     "delete_article",
     "ingest_article",
     "prepare_article",
+    "prepared_article",
     "reprocess_article",
     "store_article",
+    "store_resplit",
     "text_hash",
 ]
 
@@ -67,11 +72,9 @@ def text_hash(*, text: str, format: str) -> str:
     return hashlib.sha256(f"{format}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _split(splitter: Splitter, *, text: str, format: str, title: str | None) -> SplitResult:
-    result = splitter.split(text, format=format, title=title)  # type: ignore[arg-type]
+def _check_statements(result: SplitResult) -> None:
     if len(result.statements) > MAX_POSITION:
         raise PayloadTooLarge(f"The article splits into more than {MAX_POSITION} statements.")
-    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +176,15 @@ class PreparedArticle:
 
 def prepare_article(*, article: ArticleIn, splitter: Splitter) -> PreparedArticle:
     """Split and hash an article without touching the database."""
+    result = splitter.split(article.text, format=article.format, title=article.title)
+    return prepared_article(article=article, result=result)
+
+
+def prepared_article(*, article: ArticleIn, result: SplitResult) -> PreparedArticle:
+    """An article split elsewhere, checked and hashed."""
+    _check_statements(result)
     return PreparedArticle(
-        article=article,
-        digest=text_hash(text=article.text, format=article.format),
-        result=_split(splitter, text=article.text, format=article.format, title=article.title),
+        article=article, digest=text_hash(text=article.text, format=article.format), result=result
     )
 
 
@@ -237,29 +245,46 @@ def _match_by_text(
 
 
 def reprocess_article(
-    session: Session, *, article_id: int, splitter: Splitter, actors: ActorRegistry
+    engine: Engine, *, article_id: int, splitter: Splitter, actors: ActorRegistry
 ) -> ReprocessOutcome | None:
     """Re-split a stored article with the current splitter; claims whose text is unchanged
-    keep their ids. None when there is no such article."""
-    repository.serialise_writes(session)
-    source = repository.article_source(session, article_id=article_id)
+    keep their ids. None when there is no such article.
+
+    The split runs outside any transaction, as ingestion's does: the write
+    transaction that follows holds only SQL, so other writers never wait on a split.
+    """
+    with session_scope(engine) as session:
+        source = repository.article_source(session, article_id=article_id)
     if source is None:
         return None
-    result = _split(
-        splitter, text=source["text"], format=source["format"], title=source["client_title"]
+    result = splitter.split(source["text"], format=source["format"], title=source["client_title"])
+    return store_resplit(
+        engine, article_id=article_id, text=source["text"], result=result, actors=actors
     )
-    rows = _rows(session, text=source["text"], result=result, actors=actors)
-    old = repository.claim_texts(session, article_id=article_id)
-    kept, added, dropped = _match_by_text(old, rows.claims)
-    repository.rewrite_article(
-        session,
-        article_id=article_id,
-        article=rows.article,
-        references=rows.references,
-        kept=kept,
-        added=added,
-        dropped=dropped,
-    )
+
+
+def store_resplit(
+    engine: Engine, *, article_id: int, text: str, result: SplitResult, actors: ActorRegistry
+) -> ReprocessOutcome | None:
+    """Store a stored article's new split in one write transaction; None when it is gone."""
+    _check_statements(result)
+    with session_scope(engine, write=True) as session:
+        repository.serialise_writes(session)
+        # Deleted while it was split (an article's text never changes otherwise).
+        if repository.article_source(session, article_id=article_id) is None:
+            return None
+        rows = _rows(session, text=text, result=result, actors=actors)
+        old = repository.claim_texts(session, article_id=article_id)
+        kept, added, dropped = _match_by_text(old, rows.claims)
+        repository.rewrite_article(
+            session,
+            article_id=article_id,
+            article=rows.article,
+            references=rows.references,
+            kept=kept,
+            added=added,
+            dropped=dropped,
+        )
     return ReprocessOutcome(article_id, kept=len(kept), added=len(added), dropped=len(dropped))
 
 

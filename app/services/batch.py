@@ -22,6 +22,7 @@ from app.errors import (
     BadRequest,
     PayloadTooLarge,
     UnprocessableContent,
+    database_unavailable,
     validation_issues,
 )
 from app.schemas import ArticleIn
@@ -38,6 +39,7 @@ __all__ = [
     "ingest_batch",
     "parse_batch",
     "parse_ndjson_line",
+    "store_batch",
     "store_prepared",
 ]
 
@@ -127,10 +129,16 @@ def _store_group(
                         results.append(store_article(session, prepared=item, actors=actors))
                 except AppError as exc:
                     results.append(ArticleProblem.from_error(exc))
-                except Exception:  # rolled back to its savepoint; the others go on
+                except Exception as exc:  # rolled back to its savepoint; the others go on
+                    if database_unavailable(exc):
+                        raise
                     log.exception("storing a bulk article failed")
                     results.append(ArticleProblem(500, "Storing this article failed."))
-    except Exception:  # the transaction failed: nothing of the group is stored
+    except Exception as exc:  # the transaction failed: nothing of the group is stored
+        if database_unavailable(exc):
+            # Not this group's fault: the whole request answers 503 and is retried
+            # whole (groups committed before come back as `existing`).
+            raise
         log.exception("committing %d bulk articles failed", len(group))
         failed = ArticleProblem(500, "Storing this article failed.")
         return [item if isinstance(item, ArticleProblem) else failed for item in group]
@@ -181,10 +189,16 @@ def ingest_batch(
     """
     checked = [checked_article(raw, max_article_bytes=max_article_bytes) for raw in items]
     splitting = pool if pool is not None and len(checked) >= POOL_MINIMUM else SplitPool(0)
-    prepared = splitting.prepare(setup.splitter, checked)
+    return store_batch(engine, splitting.prepare(setup.splitter, checked), actors=setup.actors)
+
+
+def store_batch(
+    engine: Engine, prepared: Iterable[Prepared], *, actors: ActorRegistry
+) -> dict[str, Any]:
+    """Store prepared articles (or pass their problems on): the answer of the batch route."""
     results = [
         _result(index, outcome)
-        for index, outcome in enumerate(store_prepared(engine, prepared, actors=setup.actors))
+        for index, outcome in enumerate(store_prepared(engine, prepared, actors=actors))
     ]
     return {
         "items": results,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
@@ -37,8 +38,10 @@ def _after(cursor: str | None, *, query: str, order: repository.Order) -> list[A
         elif order == "relevance":
             key[0] = float(key[0])
         key[-1] = int(key[-1])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise BadRequest("The cursor is not one this service issued.") from None
+    if not -(2**63) <= key[-1] < 2**63 or (order == "relevance" and not math.isfinite(key[0])):
+        raise BadRequest("The cursor is not one this service issued.")
     return key
 
 
@@ -83,34 +86,27 @@ def claim_page(
     return page
 
 
-def stream_claims(engine: Engine, *, filters: repository.ClaimFilter) -> Iterator[dict[str, Any]]:
-    """Every matching claim, fetched in keyset batches: memory stays flat however many match.
+def stream_claims(engine: Engine, *, query: repository.ClaimQuery) -> Iterator[dict[str, Any]]:
+    """Every claim matching a resolved query, fetched in keyset batches: memory stays flat
+    however many match.
 
-    Filter values are resolved before the first claim is produced, so an unknown
-    value fails the request instead of a half-sent body.
+    The caller resolves the filters first (`repository.resolve_query`, a read like
+    any other), so an unknown value fails the request instead of a half-sent body.
     """
-    with session_scope(engine) as session:
-        query = repository.resolve_query(session, filters=filters)
-
-    def claims() -> Iterator[dict[str, Any]]:
-        after: list[Any] | None = None
-        while True:
-            # A short transaction per batch: a long export never pins one snapshot.
-            with session_scope(engine) as session:
-                rows = repository.list_claim_keys(
-                    session, query=query, after=after, limit=EXPORT_BATCH
-                )
-                snippets = {row.id: row.snippet for row in rows} if query.search else None
-                batch = repository.claims_by_ids(
-                    session, ids=[row.id for row in rows], snippets=snippets
-                )
-            yield from batch
-            if len(rows) < EXPORT_BATCH:
-                return
-            last = rows[-1]
-            after = [last.key] if query.order == "reading" else [last.ord, last.key]
-
-    return claims()
+    after: list[Any] | None = None
+    while True:
+        # A short transaction per batch: a long export never pins one snapshot.
+        with session_scope(engine) as session:
+            rows = repository.list_claim_keys(session, query=query, after=after, limit=EXPORT_BATCH)
+            snippets = {row.id: row.snippet for row in rows} if query.search else None
+            batch = repository.claims_by_ids(
+                session, ids=[row.id for row in rows], snippets=snippets
+            )
+        yield from batch
+        if len(rows) < EXPORT_BATCH:
+            return
+        last = rows[-1]
+        after = [last.key] if query.order == "reading" else [last.ord, last.key]
 
 
 def facets(

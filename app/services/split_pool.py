@@ -27,7 +27,15 @@ from app.schemas import ArticleIn
 from app.services.articles import PreparedArticle, prepare_article
 from app.splitter import Splitter
 
-__all__ = ["ArticleProblem", "Prepared", "SplitPool", "default_workers", "prepare_or_problem"]
+__all__ = [
+    "ArticleProblem",
+    "Prepared",
+    "SplitPool",
+    "default_workers",
+    "exit_when_gone",
+    "prepare_or_problem",
+    "process_context",
+]
 
 log = logging.getLogger("claimsapi")
 
@@ -92,7 +100,8 @@ _WORKER_SPLITTER: list[Splitter] = []
 _OWNER_CHECK_SECONDS = 1.0
 
 
-def _exit_when_gone(owner: int) -> None:
+def exit_when_gone(owner: int) -> None:
+    """In a worker: exit once the process `owner` is gone (run on a daemon thread)."""
     while True:
         time.sleep(_OWNER_CHECK_SECONDS)
         try:
@@ -106,7 +115,7 @@ def _install(splitter: Splitter, owner: int) -> None:
     # A worker blocks reading its task queue, and it holds that queue's write end
     # itself, so it never sees the end of it when its owner is killed (SIGKILL,
     # out of memory): without this watch it would wait forever.
-    threading.Thread(target=_exit_when_gone, args=(owner,), daemon=True).start()
+    threading.Thread(target=exit_when_gone, args=(owner,), daemon=True).start()
 
 
 def _prepare_chunk(chunk: _Chunk) -> list[Prepared]:
@@ -119,7 +128,8 @@ def _chunks(items: Iterable[ArticleIn | ArticleProblem]) -> Iterator[_Chunk]:
         yield chunk
 
 
-def _context(start_method: str) -> multiprocessing.context.BaseContext:
+def process_context(start_method: str) -> multiprocessing.context.BaseContext:
+    """A multiprocessing context (spawn where the method is missing), preloading the splitter."""
     if start_method not in multiprocessing.get_all_start_methods():
         start_method = "spawn"
     context = multiprocessing.get_context(start_method)
@@ -182,7 +192,7 @@ class SplitPool:
                 stale = self._executor
                 self._executor = ProcessPoolExecutor(
                     self.workers,
-                    mp_context=_context(self._start_method),
+                    mp_context=process_context(self._start_method),
                     initializer=_install,
                     initargs=(splitter, os.getpid()),
                 )

@@ -11,8 +11,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from app.schemas import BatchResult
-from app.services import articles as article_services
 from app.services import batch as batch_services
+from app.splitter import Splitter
 from tests.api.helpers import article_body, assert_problem
 
 NDJSON = {"content-type": "application/x-ndjson"}
@@ -106,7 +106,7 @@ def test_articles_are_split_before_their_transaction_begins(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     steps: list[str] = []
-    real_split = article_services._split
+    real_split = Splitter.split
 
     def split(*args: Any, **kwargs: Any) -> Any:
         steps.append("split")
@@ -115,7 +115,7 @@ def test_articles_are_split_before_their_transaction_begins(
     def began(*_: Any) -> None:
         steps.append("begin")
 
-    monkeypatch.setattr(article_services, "_split", split)
+    monkeypatch.setattr(Splitter, "split", split)
     app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     event.listen(app_engine, "begin", began)
     try:

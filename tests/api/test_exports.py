@@ -43,8 +43,9 @@ def test_ndjson_streams_every_claim_in_bounded_batches(
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/x-ndjson")
         lines = [line for line in response.iter_lines() if line]
-    assert len(lines) == MANY
-    claims = [orjson.loads(line) for line in lines]
+    assert len(lines) == MANY + 1
+    assert orjson.loads(lines[-1]) == {"complete": True, "count": MANY}
+    claims = [orjson.loads(line) for line in lines[:-1]]
     assert [c["position"] for c in claims] == list(range(MANY))
     assert max(fetched) <= claim_service.EXPORT_BATCH
     assert len(fetched) >= MANY // claim_service.EXPORT_BATCH
@@ -56,7 +57,8 @@ def test_accept_header_selects_ndjson(client: TestClient) -> None:
         "/v1/claims", params={"source": "reuters"}, headers={"Accept": "application/x-ndjson"}
     )
     lines = response.text.strip().splitlines()
-    assert [orjson.loads(line)["sources"][0]["slug"] for line in lines] == ["reuters"] * 2
+    assert [orjson.loads(line)["sources"][0]["slug"] for line in lines[:-1]] == ["reuters"] * 2
+    assert orjson.loads(lines[-1]) == {"complete": True, "count": 2}
 
 
 def test_csv_has_one_row_per_claim(client: TestClient) -> None:
@@ -64,6 +66,8 @@ def test_csv_has_one_row_per_claim(client: TestClient) -> None:
     response = client.get("/v1/claims", headers={"Accept": "text/csv"})
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
+    end = rows.pop()
+    assert (end["id"], end["article_id"]) == ("#complete", "6")
     assert len(rows) == 6
     assert rows[2]["sources"] == "associated-press;bbc-news"
     assert rows[1]["context_sources"] == "reuters"
@@ -75,7 +79,7 @@ def test_csv_has_one_row_per_claim(client: TestClient) -> None:
 def test_exports_apply_filters_and_reject_unknown_values(client: TestClient) -> None:
     post_article(client, "harbour.txt")
     lines = client.get("/v1/claims", params={"format": "ndjson", "source": "bbc"}).text
-    assert len(lines.strip().splitlines()) == 1
+    assert len(lines.strip().splitlines()) == 2
     assert_problem(client.get("/v1/claims", params={"format": "csv", "source": "nope"}), 404)
     assert_problem(client.get("/v1/claims", params={"format": "xml"}), 422)
 
