@@ -21,6 +21,12 @@ _DATE_ONLY = re.compile(
 )
 
 
+# A line that opens with a date: "30 November 2025", "Nov. 30, 2025", "2025-11-30"
+_DATE_FIRST = re.compile(
+    r"^(?:\w+,?\s+)?(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"\s+(?:\d{1,2},?\s+)?\d{4}\b|^\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
 _CLOSING = "\"'”’»)]"
 
 
@@ -134,6 +140,8 @@ class FurnitureRules:
             return True
         if _DATE_ONLY.match(text.strip()):
             return True
+        if words <= 14 and not terminal and _DATE_FIRST.match(text):
+            return True  # "November 30, 2025 3:04 PM GMT+2 Updated 2 hours ago"
         if self.wire_credit.match(text.strip()):
             return True  # (Reporting by ...; Editing by ...)
         if words <= 60 and self.credit.search(text, max(0, len(text) - 120)):

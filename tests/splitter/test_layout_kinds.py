@@ -327,3 +327,25 @@ def test_a_reference_in_another_script_is_a_source_of_its_own(name: str) -> None
     first, second = (c.source for s in result.statements for c in s.sources)
     assert first.slug != second.slug
     assert first.slug != "source"
+
+
+def test_a_wire_story_copied_from_its_page() -> None:
+    text = (
+        "World\nEurope\nGrain corridor talks resume in Istanbul\nBy Jane Doe and Piotr Nowak\n"
+        "November 30, 2025 3:04 PM GMT+2 Updated 2 hours ago\n"
+        "ISTANBUL, Nov 30 (Reuters) - Delegations met in Istanbul on Sunday to discuss the "
+        "grain corridor, officials said.\nThe talks come a week after a drone strike.\n"
+        "Advertisement · Scroll to continue\n"
+        "Exports through the corridor reached 4.2 million tonnes in October.\n"
+        "Reporting by Jane Doe in Istanbul; Editing by Tom Hale\n"
+        "Our Standards: The Trust Principles., opens new tab\nSuggested Topics:\nEurope\n"
+        "Jane Doe\nJane covers Turkey and the Black Sea region, including energy and shipping.\n"
+    )
+    result = split(text)
+    assert result.title == "Grain corridor talks resume in Istanbul"
+    assert [s.text for s in result.statements] == [
+        "ISTANBUL, Nov 30 (Reuters) - Delegations met in Istanbul on Sunday to discuss the "
+        "grain corridor, officials said.",
+        "The talks come a week after a drone strike.",
+        "Exports through the corridor reached 4.2 million tonnes in October.",
+    ]
