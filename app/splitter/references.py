@@ -19,7 +19,7 @@ order when the body cites by number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from app.splitter.furniture import FurnitureRules, has_terminal
@@ -325,12 +325,12 @@ def _entry_url(block: Block, entry: _Entry, text: str) -> str | None:
     return None
 
 
-def _cites_by_number(blocks: list[Block], roles: list[str]) -> bool:
-    """True when a body block before the list holds a numeric citation marker."""
+def _cites_by_number(blocks: list[Block], roles: list[str] | None) -> bool:
+    """True when a body block (every block, without roles) holds a numeric citation marker."""
     return any(
         block.markers or _NUMERIC_MARKER.search(block.text)
-        for block, role in zip(blocks, roles, strict=False)
-        if role == "body"
+        for index, block in enumerate(blocks)
+        if roles is None or (index < len(roles) and roles[index] == "body")
     )
 
 
@@ -349,7 +349,8 @@ def _zone_start(
     tail_urls = [True] * (count + 1)  # from here on: only URL entries or furniture
     prose_after = [False] * (count + 1)  # a paragraph of prose stands after this line
     entries_after = [0] * (count + 1)  # listed lines from here on
-    alike_after = [0] * (count + 1)  # ... of which read like references
+    strong_after = [0] * (count + 1)  # ... of which plainly read like references
+    weak_after = [0] * (count + 1)  # ... or are short bare names
     for index in range(count - 1, -1, -1):
         line = lines[index]
         block = blocks[line.block]
@@ -371,9 +372,9 @@ def _zone_start(
             and has_terminal(line.text)
         )
         entries_after[index] = entries_after[index + 1] + listed[index]
-        alike_after[index] = alike_after[index + 1] + (
-            listed[index] and _reads_like_reference(line, registry)
-        )
+        strong, weak = _reference_likeness(line, registry) if listed[index] else (0, 0)
+        strong_after[index] = strong_after[index + 1] + strong
+        weak_after[index] = weak_after[index + 1] + weak
     after_headings = True  # every earlier line of the current block names a section
     for index in range(count):
         line = lines[index]
@@ -404,7 +405,12 @@ def _zone_start(
         if (
             tail_ok[index]
             and (_label_of(block, line) == "1" or text.startswith("^"))
-            and alike_after[index] * 2 > entries_after[index]
+            and _reads_as_references(
+                strong_after[index],
+                weak_after[index],
+                entries_after[index],
+                lambda: _cites_by_number(blocks, None),
+            )
         ):
             return index  # a numbered list from 1 to the end whose entries read like references
     return count
@@ -441,11 +447,21 @@ def _label_of(block: Block, line: _Line) -> str | None:
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 
 
-def _reads_like_reference(line: _Line, registry: SourceRegistry) -> bool:
-    """A link, a publisher, a dated title or a short name: what list entries of sources hold."""
+def _reference_likeness(line: _Line, registry: SourceRegistry) -> tuple[int, int]:
+    """(strong, weak): a link, a publisher or a dated title is strong; a short bare name weak."""
     text = line.text
     if _URL.search(text) or "Retrieved" in text or registry.mentions(text):
-        return True
+        return 1, 0
     if _YEAR.search(text) and ('"' in text or "“" in text):
+        return 1, 0
+    return 0, int(_words(_unlabelled(line)) <= 6 and not has_terminal(text))
+
+
+def _reads_as_references(
+    strong: int, weak: int, entries: int, body_cites: Callable[[], bool]
+) -> bool:
+    """Most entries read like references; short bare names count only when the body cites
+    by number (a closing list "1. Ceasefire 2. Elections" is no reference list)."""
+    if strong * 2 > entries:
         return True
-    return _words(_unlabelled(line)) <= 6 and not has_terminal(text)
+    return (strong + weak) * 2 > entries and body_cites()

@@ -91,3 +91,21 @@ def test_many_numbered_links_in_one_paragraph() -> None:
     result = split(page, format="html", title="T")
     assert len(result.statements) == 20_000
     assert [r.label for r in result.references] == ["1"]
+
+
+def test_a_closing_numbered_list_of_short_items_is_no_reference_list() -> None:
+    text = (
+        "Talks end\n\nThe ministry listed its demands in a statement to reporters.\n\n"
+        "1. Ceasefire\n2. Prisoner exchange\n3. Elections"
+    )
+    assert split(text).references == ()
+
+
+def test_short_names_in_a_numbered_list_are_references_when_the_body_cites_them() -> None:
+    text = (
+        "Talks end\n\nDemands were listed.[1] Others agreed.[2]\n\n1. Kyiv Daily\n2. Harbour Times"
+    )
+    assert [(r.label, r.source.name if r.source else None) for r in split(text).references] == [
+        ("1", "Kyiv Daily"),
+        ("2", "Harbour Times"),
+    ]
