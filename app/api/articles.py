@@ -26,6 +26,7 @@ from app.api.deps import (
 )
 from app.cursors import decode_cursor, encode_cursor
 from app.errors import NotFound
+from app.links import absolute
 from app.schemas import Article, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -55,7 +56,7 @@ def create_article(
         session, article=body, splitter=splitter.splitter, actors=splitter.actors
     )
     article = services.article_with_claims(session, article_id=outcome.article_id)
-    location = str(request.url_for("get_article", article_id=outcome.article_id).path)
+    location = absolute(request.url_for("get_article", article_id=outcome.article_id).path)
     return render(
         article, status_code=201 if outcome.created else 200, headers={"Location": location}
     )

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.responses import Response
@@ -19,15 +20,19 @@ from app.errors import (
     PayloadTooLarge,
     TooManyRequests,
     Unauthorized,
-    UnprocessableContent,
 )
+from app.links import absolute
 from app.ratelimit import RateLimiter
 from app.reads import ReadRunner
-from app.schemas import ArticleIn, Problem
+from app.schemas import ArticleIn
 from app.services import SplitterCache, SplitterSetup
 from app.settings import Settings
 
 __all__ = [
+    "ETAG_HEADER",
+    "LINK_HEADER",
+    "LOCATION_HEADER",
+    "RETRY_AFTER_HEADER",
     "ArticleBody",
     "Cursor",
     "EngineDep",
@@ -39,7 +44,6 @@ __all__ = [
     "WriteSessionDep",
     "next_link",
     "problems",
-    "reject_unknown_params",
     "render",
     "require_writer",
 ]
@@ -117,16 +121,25 @@ async def _sized_article(body: ArticleIn, settings: SettingsDep) -> ArticleIn:
 ArticleBody = Annotated[ArticleIn, Depends(_sized_article)]
 
 
+# The one security scheme: `Authorization: Bearer <key>`. Not enforced by the scheme
+# itself (auto_error=False), so a missing key gets this API's own 401 problem.
+bearer = HTTPBearer(
+    scheme_name="apiKey",
+    description="An API key from CLAIMS_API_KEYS, sent as `Authorization: Bearer <key>`; "
+    "required for writes when keys are configured.",
+    auto_error=False,
+)
+
+
 def require_writer(
     request: Request,
     settings: SettingsDep,
-    authorization: Annotated[
-        str | None,
-        Header(description="`Bearer <key>`; required for writes when API keys are configured."),
-    ] = None,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
 ) -> None:
     """Let a write through when it carries a configured key (or writes are open) and its
     client is within the write rate limit."""
+    # The header as sent: the scheme's parse drops a key sent under another scheme.
+    authorization = request.headers.get("authorization")
     if not settings.writes_open:
         _authenticate(settings, authorization)
     limiter: RateLimiter = request.app.state.write_limiter
@@ -167,25 +180,13 @@ Cursor = Annotated[
 ]
 
 
-def reject_unknown_params(request: Request, *, allowed: set[str]) -> None:
-    """422 naming every query parameter the route does not take."""
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise UnprocessableContent(
-            f"Unknown query parameter(s): {', '.join(unknown)}.",
-            errors=[
-                {"loc": ["query", name], "type": "unknown_parameter", "msg": "Unknown parameter"}
-                for name in unknown
-            ],
-        )
-
-
 def next_link(request: Request, cursor: str | None) -> dict[str, str]:
     """The Link header pointing at the next page, when there is one."""
     if cursor is None:
         return {}
+    # From the public URL (or a path), never from the Host header.
     url = request.url.include_query_params(cursor=cursor)
-    return {"Link": f'<{url}>; rel="next"'}
+    return {"Link": f'<{absolute(url.path + "?" + url.query)}>; rel="next"'}
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -196,15 +197,34 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """
     every = {*statuses, 503} | ({429} if 401 in statuses else set())
     return {
-        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _WHY[status]}
+        status: {
+            "description": _WHY[status],
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            **({"headers": RETRY_AFTER_HEADER} if status in (429, 503) else {}),
+        }
         for status in sorted(every)
     }
+
+
+def _header(description: str, **schema: Any) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string", **schema}}
+
+
+LINK_HEADER = {"Link": _header('`<url>; rel="next"`: the next page, when there is one (RFC 8288).')}
+ETAG_HEADER = {"ETag": _header("Weak validator of the body; send it back in If-None-Match.")}
+LOCATION_HEADER = {"Location": _header("Where the resource is.")}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
 
 
 _WHY = {
     400: "Malformed request: invalid JSON, or a cursor this service did not issue.",
     401: "A write without a valid API key.",
-    404: "No such resource, or a filter value that matches nothing.",
+    404: "No such resource.",
     409: "The write conflicts with stored data.",
     413: "The body is larger than the configured limit.",
     415: "The body is not JSON.",
