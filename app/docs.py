@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse, Response
 
-__all__ = ["ASSETS_PATH", "CSP", "assets", "router"]
+__all__ = ["ASSETS_PATH", "CSP", "REDOC_CSP", "assets", "router"]
 
 ASSETS_PATH = "/docs/assets"
 _VENDOR = Path(fastapi_offline.__file__).parent / "static"
@@ -24,6 +24,11 @@ _OWN = Path(__file__).parent / "docs_static"
 CSP = (
     "default-src 'self'; img-src 'self' data:; worker-src 'self' blob:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+# ReDoc writes its styles into <style> elements as it renders (styled-components), which
+# no hash can name in advance: inline styles, and only styles, are let through there.
+REDOC_CSP = CSP.replace(
+    "default-src 'self';", "default-src 'self'; style-src 'self' 'unsafe-inline';"
 )
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +47,7 @@ def assets() -> StaticFiles:
     return _Assets()
 
 
-def _page(title: str, head: str, body: str) -> Response:
+def _page(title: str, head: str, body: str, *, policy: str = CSP) -> Response:
     html = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title>"
@@ -50,7 +55,7 @@ def _page(title: str, head: str, body: str) -> Response:
         f'<link rel="icon" href="/static/favicon.svg">{head}</head>'
         f"<body>{body}</body></html>\n"
     )
-    return HTMLResponse(html, headers={"Content-Security-Policy": CSP})
+    return HTMLResponse(html, headers={"Content-Security-Policy": policy})
 
 
 @router.get("/docs")
@@ -72,4 +77,5 @@ async def redoc() -> Response:
         "",
         f'<div id="redoc"></div><script src="{ASSETS_PATH}/redoc.standalone.js"></script>'
         f'<script src="{ASSETS_PATH}/redoc-init.js"></script>',
+        policy=REDOC_CSP,
     )

@@ -562,7 +562,9 @@ class BatchItem(_Model):
     )
     id: int | None = _field("The stored article's id; null on error.", 17)
     problem: Problem | None = _field(
-        "Why the article was not stored (the problem a single POST would have answered).", None
+        "Why the article was not stored (the problem a single POST would have answered).",
+        None,
+        default=None,
     )
 
 

@@ -13,6 +13,7 @@ from starlette.types import Message
 
 from app import repository
 from app.docs import CSP as DOCS_CSP
+from app.docs import REDOC_CSP
 from app.http_cache import LIST_CACHE_CONTROL, RESOURCE_CACHE_CONTROL
 from tests.api.helpers import assert_problem, post_article
 
@@ -190,10 +191,10 @@ def test_headers_on_errors_too(client: TestClient, monkeypatch: pytest.MonkeyPat
 
 
 def test_docs_pages_allow_only_this_origin(client: TestClient) -> None:
-    for path in ("/docs", "/redoc"):
+    for path, policy in (("/docs", DOCS_CSP), ("/redoc", REDOC_CSP)):
         docs = client.get(path)
         assert docs.status_code == 200
-        assert docs.headers["content-security-policy"] == DOCS_CSP
+        assert docs.headers["content-security-policy"] == policy
         assert "http" not in docs.text  # every asset from this service
         _assert_secure(docs, csp=False)
         for asset in re.findall(r'(?:src|href)="(/[^"]+)"', docs.text):
