@@ -43,10 +43,35 @@ def install_openapi(app: FastAPI, *, tags: list[dict[str, Any]], description: st
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _header(description: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string"}}
+
+
+# What HttpCache and the routers send, declared once for every operation they apply to.
+_ETAG = _header("Weak validator of the body; send it back in If-None-Match for a 304.")
+_LINK = _header('`<url>; rel="next"`: the next page, when there is one (RFC 8288).')
+_LOCATION = _header("The created (or existing) resource.")
+
+
+def _declare_headers(operation: dict[str, Any], method: str, schemas: dict[str, Any]) -> None:
+    ok = operation["responses"].get("200", {})
+    json_schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+    if method == "get" and json_schema:
+        headers = ok.setdefault("headers", {})
+        headers.setdefault("ETag", _ETAG)
+        name = json_schema.get("$ref", "").rsplit("/", 1)[-1]
+        if "next_cursor" in schemas.get(name, {}).get("properties", {}):
+            headers.setdefault("Link", _LINK)
+    if "201" in operation["responses"]:
+        for status in ("200", "201"):
+            operation["responses"][status].setdefault("headers", {})["Location"] = _LOCATION
+
+
 def _completed(document: dict[str, Any]) -> dict[str, Any]:
     schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
     for path in document["paths"].values():
-        for operation in path.values():
+        for method, operation in path.items():
+            _declare_headers(operation, method, schemas)
             # Reads are public: said outright, so no linter or client guesses.
             operation.setdefault("security", [])
             # The probes take no input; any 4xx (a malformed request line) is a Problem.

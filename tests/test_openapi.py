@@ -155,3 +155,19 @@ def test_the_readme_route_table_is_the_documents() -> None:
     assert with_routes_table(readme, committed) == readme, (
         "README.md's route table drifted: run `claimsapi openapi --readme README.md`"
     )
+
+
+def test_response_headers_are_declared(served: dict[str, Any]) -> None:
+    paths = served["paths"]
+    assert set(paths["/v1/claims"]["get"]["responses"]["200"]["headers"]) == {"ETag", "Link"}
+    assert "Link" in paths["/v1/sources"]["get"]["responses"]["200"]["headers"]
+    assert "Location" in paths["/v1/articles"]["post"]["responses"]["201"]["headers"]
+    retry = [
+        response["headers"]["Retry-After"]["schema"]
+        for item in paths.values()
+        for operation in item.values()
+        for status, response in operation["responses"].items()
+        if status in ("429", "503")
+    ]
+    assert retry
+    assert all(schema == {"type": "integer", "minimum": 0} for schema in retry)

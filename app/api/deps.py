@@ -29,8 +29,6 @@ from app.services import SplitterCache, SplitterSetup
 from app.settings import Settings
 
 __all__ = [
-    "ETAG_HEADER",
-    "LINK_HEADER",
     "LOCATION_HEADER",
     "RETRY_AFTER_HEADER",
     "ArticleBody",

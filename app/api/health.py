@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from app import repository
-from app.api.deps import render
+from app.api.deps import RETRY_AFTER_HEADER, render
 from app.errors import RETRY_AFTER_SECONDS
 from app.migrate import current_revision
 from app.schemas import Health
@@ -24,7 +24,7 @@ def healthz() -> Response:
 @router.get(
     "/readyz",
     response_model=Health,
-    responses={503: {"model": Health, "description": "Not ready."}},
+    responses={503: {"model": Health, "description": "Not ready.", "headers": RETRY_AFTER_HEADER}},
     summary="Readiness",
 )
 def readyz(request: Request) -> Response:
