@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-HOST ?= 0.0.0.0
+# Loopback: `make run` has writes open (no CLAIMS_API_KEYS); HOST=0.0.0.0 to serve others.
+HOST ?= 127.0.0.1
 export CLAIMS_DATABASE_URL ?= sqlite:///./data/claims.db
 
 .PHONY: install run test lint typecheck pytest openapi lock bench-splitter clean

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import orjson
+from sqlalchemy.engine import Engine
 
 from app.settings import InvalidSettingsError, Settings, load_settings
 
@@ -66,6 +67,9 @@ def _ingest(args: argparse.Namespace) -> int:
 
     settings = _settings()
     engine = create_db_engine(settings.database_url, pool_size=1)
+    if problem := _unmigrated(engine):
+        print(f"claimsapi ingest: {problem}", file=sys.stderr)
+        return 2
     setup = services.SplitterCache(services.splitter_for(settings)).current(engine)
     total = count_articles(args.files)
     articles = read_articles(
@@ -107,6 +111,23 @@ def _ingest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _unmigrated(engine: Engine) -> str | None:
+    """Why the database cannot take writes yet (not migrated, or behind), or None."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.migrate import current_revision, head_revision
+
+    try:
+        current = current_revision(engine)
+    except SQLAlchemyError as exc:
+        return f"cannot read the database: {exc.__class__.__name__}"
+    expected = head_revision()
+    if current == expected:
+        return None
+    state = "has never been migrated" if current is None else f"is at revision {current}"
+    return f"the database {state}, not {expected}: run `claimsapi db upgrade` first"
+
+
 def _reprocess(args: argparse.Namespace) -> int:
     from sqlalchemy import text
     from tqdm import tqdm
@@ -119,6 +140,9 @@ def _reprocess(args: argparse.Namespace) -> int:
         return 2
     settings = _settings()
     engine = create_db_engine(settings.database_url, pool_size=1)
+    if problem := _unmigrated(engine):
+        print(f"claimsapi reprocess: {problem}", file=sys.stderr)
+        return 2
     splitter, actors, _ = services.SplitterCache(services.splitter_for(settings)).current(engine)
     if args.all:
         with engine.connect() as conn:
@@ -184,6 +208,13 @@ def _openapi(args: argparse.Namespace) -> int:
         return 0
     target.write_text(wanted, encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)
+    if args.readme:
+        from app.openapi import with_routes_table
+
+        readme = Path(args.readme)
+        text = readme.read_text(encoding="utf-8")
+        readme.write_text(with_routes_table(text, json.loads(wanted)), encoding="utf-8")
+        print(f"wrote the route table of {readme}", file=sys.stderr)
     return 0
 
 
@@ -251,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="write or check openapi.json")
     openapi.add_argument("--check", action="store_true", help="fail when the file differs")
     openapi.add_argument("--output", default="openapi.json")
+    openapi.add_argument(
+        "--readme", help="also rewrite the route table of this README from the document"
+    )
     openapi.set_defaults(run=_openapi)
 
     evaluate = commands.add_parser("eval", help="score the splitter on a folder of annotated cases")

@@ -14,12 +14,13 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
-from app import __version__, services, web
+from app import __version__, docs, services, web
 from app.api import articles, changes, claims, entities, health, split
 from app.api.deps import require_writer
 from app.db import create_db_engine, is_sqlite, session_scope
 from app.errors import install_error_handlers
 from app.http_cache import HttpCache
+from app.links import PublicLinks
 from app.middleware import (
     JSON_OVERHEAD_FACTOR,
     BodyGuard,
@@ -29,6 +30,7 @@ from app.middleware import (
     ProblemCORS,
 )
 from app.migrate import head_revision
+from app.openapi import install_openapi
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter, parse_rate
 from app.reads import ReadRunner
 from app.settings import Settings, get_settings
@@ -51,8 +53,25 @@ attribution such as "(Reuters)"). Read the claims back filtered by source,
 actor, topic, article or publication date.
 
 Every error is an RFC 9457 `application/problem+json` document. Lists are
-keyset-paged: follow `next_cursor` (or the `Link: rel="next"` header).
+keyset-paged: follow `next_cursor` (or the `Link: rel="next"` header). Writes
+take an API key as `Authorization: Bearer <key>` when keys are configured.
+
+Unknown query parameters are ignored; an unknown filter value matches nothing.
+Request bodies are strict: an unknown field, or a value of another type than
+the schema's, is a 422 naming it.
 """
+
+
+TAGS = [
+    {"name": "articles", "description": "Ingest, read and delete articles."},
+    {"name": "claims", "description": "Read claims, filtered; export them."},
+    {"name": "changes", "description": "Claim events in commit order."},
+    {"name": "split", "description": "Run the splitter without storing."},
+    {"name": "sources", "description": "Publishers that claims cite."},
+    {"name": "actors", "description": "Who claims are about."},
+    {"name": "topics", "description": "What claims are about."},
+    {"name": "health", "description": "Probes for orchestrators."},
+]
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -123,23 +142,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="claimsapi",
         version=__version__,
-        description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
-        openapi_tags=[
-            {"name": "articles", "description": "Ingest, read and delete articles."},
-            {"name": "claims", "description": "Read claims, filtered."},
-            {
-                "name": "changes",
-                "description": "Claim events in commit order.",
-            },
-            {"name": "split", "description": "Run the splitter without storing."},
-            {"name": "sources", "description": "Publishers that claims cite."},
-            {"name": "actors", "description": "Who claims are about."},
-            {"name": "topics", "description": "What claims are about."},
-            {"name": "health", "description": "Probes for orchestrators."},
-        ],
+        # Served by app.docs from installed files, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
+    install_openapi(app, tags=TAGS, description=DESCRIPTION)
     install_error_handlers(app, pages=web.error_page)
     routers = (
         articles.router,
@@ -148,12 +157,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         split.router,
         entities.router,
         health.router,
+        docs.router,
         web.router,
     )
     for router in routers:
         app.include_router(router)
     app.state.api_routes = [route for router in routers for route in router.routes]
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    app.mount(docs.ASSETS_PATH, docs.assets(), name="docs-assets")
     # Added innermost first: BodyGuard sees requests last, HttpCache hashes bodies
     # before GZip compresses them, CORS answers preflights before anything else.
     app.add_middleware(
@@ -192,10 +203,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             ProblemCORS,
             allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "If-None-Match"],
-            expose_headers=["Link", "Location", "ETag"],
+            # What a script needs to page (Link), cache (ETag), back off (Retry-After).
+            expose_headers=["Link", "Location", "ETag", "Retry-After", "Content-Disposition"],
         )
+    # Outermost: every link and redirect below is built on the public URL.
+    app.add_middleware(PublicLinks, public_url=settings.public_url)
     app.state.settings = settings
     return app
 

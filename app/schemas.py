@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+from typing_extensions import TypeAliasType
 
 __all__ = [
     "NUL_REPLACEMENT",
@@ -28,11 +37,13 @@ __all__ = [
     "ChangePage",
     "CitationRef",
     "Claim",
+    "ClaimJsonLd",
     "ClaimPage",
     "FacetValue",
     "Facets",
     "Health",
     "Integrity",
+    "IsoDateTime",
     "Problem",
     "Reference",
     "Source",
@@ -47,9 +58,11 @@ __all__ = [
     "as_utc",
 ]
 
-ActorType = Literal["person", "country", "organization", "group"]
-ArticleFormat = Literal["text", "markdown", "html"]
-CitationKind = Literal["cited", "inline", "context"]
+# Enums are named aliases: each is one component in openapi.json, so a generated
+# client gets `ActorType`, not `ListActorsTypeType0`.
+ActorType = TypeAliasType("ActorType", Literal["person", "country", "organization", "group"])
+ArticleFormat = TypeAliasType("ArticleFormat", Literal["text", "markdown", "html"])
+CitationKind = TypeAliasType("CitationKind", Literal["cited", "inline", "context"])
 
 MAX_TITLE_CHARS = 1_000
 MAX_URL_CHARS = 2_048
@@ -65,14 +78,36 @@ def _field(description: str, example: Any, **kwargs: Any) -> Any:
     return Field(description=description, examples=[example], **kwargs)
 
 
-class _Model(BaseModel):
+class _Request(BaseModel):
+    # Strict: a misspelt field is a 422 naming it, not a value silently dropped.
     model_config = ConfigDict(extra="forbid")
+
+
+class _Model(BaseModel):
+    # Responses: no `additionalProperties: false`, so a client generated today still
+    # reads the answer the day a field is added.
+    model_config = ConfigDict(extra="ignore")
+
+
+def _iso_datetime(value: Any) -> Any:
+    # pydantic takes a number (or a numeric string) as Unix time; the contract says an
+    # RFC 3339 string, so anything else is refused rather than guessed.
+    if isinstance(value, datetime) or value is None:
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be an ISO 8601 date-time string such as 2026-11-27T08:30:00Z")
+    return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]|$)")
+# A date-time as an ISO 8601 string only (never a number): for requests and query filters.
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
 
 
 # ---------------------------------------------------------------- requests
 
 
-class ArticleIn(_Model):
+class ArticleIn(_Request):
     """An article to split or ingest."""
 
     text: str = _field(
@@ -93,7 +128,7 @@ class ArticleIn(_Model):
         default=None,
         max_length=MAX_URL_CHARS,
     )
-    published_at: datetime | None = _field(
+    published_at: IsoDateTime | None = _field(
         "When the article was published; without a zone it is taken as UTC.",
         "2026-11-27T08:30:00Z",
         default=None,
@@ -253,6 +288,10 @@ class Claim(SplitClaim):
     """A stored claim."""
 
     id: int = _field("The claim's id.", 1201)
+    url: str = _field(
+        "This claim's JSON resource: absolute under CLAIMS_PUBLIC_URL, else a path.",
+        "/v1/claims/1201",
+    )
     article_id: int = _field("The article the claim comes from.", 17)
     article: ArticleRef = _field(
         "The article, so one request is enough to show the claim in context.",
@@ -279,6 +318,11 @@ class ArticleSummary(_Model):
     """An article without its text."""
 
     id: int = _field("The article's id.", 17)
+    api_url: str = _field(
+        "This article's JSON resource: absolute under CLAIMS_PUBLIC_URL, else a path "
+        "(`url` is where the article was published).",
+        "/v1/articles/17",
+    )
     title: str | None = _field("Headline.", "Ceasefire talks resume in Geneva")
     url: str | None = _field("Where it was published.", "https://example.org/news/geneva-talks")
     published_at: datetime | None = _field("When it was published (UTC).", "2026-11-27T08:30:00Z")
@@ -317,7 +361,7 @@ class Actor(_Model):
 _ALIAS = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class ActorIn(_Model):
+class ActorIn(_Request):
     """An actor to add, or aliases to add to an existing one (matched by slug)."""
 
     name: str = _field(
@@ -340,7 +384,7 @@ class ActorIn(_Model):
     wikidata_id: str | None = _field("Wikidata id.", "Q3785077", default=None, pattern=r"^Q[0-9]+$")
 
 
-class ActorPatch(_Model):
+class ActorPatch(_Request):
     """A change to an actor's aliases."""
 
     aliases: list[_ALIAS] = _field(
@@ -379,7 +423,7 @@ class ClaimPage(_Model):
     )
 
 
-ChangeKind = Literal["created", "updated", "deleted"]
+ChangeKind = TypeAliasType("ChangeKind", Literal["created", "updated", "deleted"])
 
 
 class ChangeEvent(_Model):
@@ -463,11 +507,42 @@ class TopicPage(_Model):
     next_cursor: str | None = _field(_NEXT, None)
 
 
+HealthStatus = TypeAliasType("HealthStatus", Literal["ok", "unavailable"])
+
+
 class Health(_Model):
     """Liveness or readiness."""
 
-    status: Literal["ok", "unavailable"] = _field("ok when the check passed.", "ok")
+    status: HealthStatus = _field("ok when the check passed.", "ok")
     detail: str | None = _field("Why the check failed.", None)
+
+
+class ClaimJsonLd(_Model):
+    """A claim as a schema.org Claim (JSON-LD), for fact-checking tools."""
+
+    context: str = _field("The JSON-LD context.", "https://schema.org", alias="@context")
+    type: str = _field("The schema.org type.", "Claim", alias="@type")
+    id: str = _field(
+        "The claim's JSON resource, as its identifier.", "/v1/claims/1201", alias="@id"
+    )
+    text: str = _field("The claim's text.", "Officials said a ceasefire was close.")
+    appearance: dict[str, Any] = _field(
+        "The NewsArticle the claim appears in.",
+        {"@type": "NewsArticle", "@id": "/v1/articles/17", "headline": "Talks resume"},
+    )
+    citation: list[dict[str, Any]] = _field(
+        "The publishers the claim cites, as schema.org Organizations.",
+        [{"@type": "Organization", "name": "CNN", "identifier": "cnn"}],
+    )
+    about: list[dict[str, Any]] = _field(
+        "The actors the claim is about (Person, Country, Organization).", []
+    )
+    keywords: list[str] = _field("The claim's topics, by name.", ["Ceasefire"])
+    author: dict[str, Any] | list[dict[str, Any]] | None = _field(
+        "The cited publisher (or publishers); absent when the claim cites none.",
+        {"@type": "Organization", "name": "CNN", "identifier": "cnn"},
+        default=None,
+    )
 
 
 class ValidationIssue(_Model):
@@ -493,7 +568,7 @@ class Problem(_Model):
     )
 
 
-BatchStatus = Literal["created", "existing", "error"]
+BatchStatus = TypeAliasType("BatchStatus", Literal["created", "existing", "error"])
 
 
 class BatchItem(_Model):
@@ -507,7 +582,9 @@ class BatchItem(_Model):
     )
     id: int | None = _field("The stored article's id; null on error.", 17)
     problem: Problem | None = _field(
-        "Why the article was not stored (the problem a single POST would have answered).", None
+        "Why the article was not stored (the problem a single POST would have answered).",
+        None,
+        default=None,
     )
 
 

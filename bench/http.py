@@ -126,7 +126,7 @@ def _export(port: int, pid: int) -> dict[str, Any]:
     lines = size = 0
     with RssSampler(pid) as sampler:
         started = time.perf_counter()
-        conn.request("GET", "/v1/claims?format=ndjson")
+        conn.request("GET", "/v1/claims.ndjson")
         response = conn.getresponse()
         while chunk := response.read(1 << 16):
             lines += chunk.count(b"\n")

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from app.cli import main
 from app.db import create_db_engine
+from app.settings import get_settings
 
 ARTICLES = Path(__file__).parent / "fixtures" / "api"
 
@@ -167,3 +168,21 @@ def test_serving_processes_share_the_cores_for_splitting(
     monkeypatch.setattr(uvicorn, "run", run)
     assert main(["serve", "--workers", str(workers)]) == 0
     assert seen["split_workers"] == expected
+
+
+def test_ingest_on_an_unmigrated_database_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 15: a clear message, not a traceback.
+    article = tmp_path / "a.txt"
+    article.write_text("Talks resumed on Monday (Reuters).\n", encoding="utf-8")
+    monkeypatch.setenv("CLAIMS_DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
+    get_settings.cache_clear()
+    try:
+        assert main(["ingest", str(article)]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert "never been migrated" in err
+    assert "claimsapi db upgrade" in err
+    assert "Traceback" not in err

@@ -29,6 +29,7 @@ from app.api.deps import (
 )
 from app.cursors import decode_cursor, encode_cursor
 from app.errors import AppError, BadRequest, ClientGone, NotFound
+from app.links import absolute
 from app.schemas import Article, ArticleIn, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
 from app.services import SplitGuard, SplitterSetup
 from app.settings import Settings
@@ -75,7 +76,7 @@ async def create_article(
         return outcome, services.article_with_claims(session, article_id=outcome.article_id)
 
     outcome, article = await run_in_threadpool(store)
-    location = str(request.url_for("get_article", article_id=outcome.article_id).path)
+    location = absolute(request.url_for("get_article", article_id=outcome.article_id).path)
     return render(
         article, status_code=201 if outcome.created else 200, headers={"Location": location}
     )
@@ -83,20 +84,29 @@ async def create_article(
 
 NDJSON = "application/x-ndjson"
 BATCH_PATH = "/v1/articles:batch"
+# Items are objects, each checked on its own: an item that is not a valid ArticleIn
+# is not a request error but that item's `error` result (the others are stored), so
+# the schema takes any value and points at ArticleIn for what an item should be.
+_BATCH_ITEM = {
+    "description": "An article, as `ArticleIn`; an invalid one gets its problem in the result.",
+    "examples": [{"text": "Talks resumed in Geneva on Monday (Reuters).", "format": "text"}],
+}
 _BATCH_BODY = {
     "required": True,
     "content": {
         "application/json": {
             "schema": {
                 "type": "array",
-                "items": {"$ref": "#/components/schemas/ArticleIn"},
-                "maxItems": services.MAX_BATCH_ITEMS,
+                "items": _BATCH_ITEM,
+                "description": f"At most {services.MAX_BATCH_ITEMS:,} articles; more is a 413.",
             }
         },
         NDJSON: {
+            # Text, untyped: whatever a line holds is that item's result, as in the array.
             "schema": {
-                "type": "string",
-                "description": "One ArticleIn object per line; blank lines are skipped.",
+                "description": "One ArticleIn JSON object per line (UTF-8, LF or CRLF); "
+                "blank lines are skipped.",
+                "examples": ['{"text": "Talks resumed in Geneva on Monday (Reuters)."}\n'],
             }
         },
     },

@@ -16,12 +16,12 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.requests import Request
+from typing_extensions import TypeAliasType
 
 from app import repository, services
-from app.api.deps import reject_unknown_params
 from app.errors import UnprocessableContent
 from app.models import MAX_ARTICLE_ID
-from app.schemas import as_utc
+from app.schemas import IsoDateTime, as_utc
 
 __all__ = [
     "ClaimListParams",
@@ -46,14 +46,16 @@ _SORTS: dict[str, repository.Order] = {
     "relevance": "relevance",
 }
 _KINDS = ("cited", "inline", "context", "any")
-Sort = Literal["position", "published_at", "-published_at", "relevance"]
+Sort = TypeAliasType("Sort", Literal["position", "published_at", "-published_at", "relevance"])
+FacetName = TypeAliasType("FacetName", Literal["source", "actor", "topic"])
 P = TypeVar("P", bound=BaseModel)
 
 
 class FilterParams(BaseModel):
     """The filters every claim query takes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Parameters the model does not name never reach it (see parse_params).
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     source: list[str] = Field(
         default=[], max_length=MAX_FILTER_VALUES, description=f"Cited source. {_REPEATABLE}"
@@ -86,10 +88,10 @@ class FilterParams(BaseModel):
         max_length=MAX_FILTER_VALUES,
         description="Article URL as ingested; repeat to OR (at most 100).",
     )
-    since: datetime | None = Field(
+    since: IsoDateTime | None = Field(
         default=None, description="Articles published at or after (UTC if no zone)."
     )
-    until: datetime | None = Field(
+    until: IsoDateTime | None = Field(
         default=None, description="Articles published before (UTC if no zone)."
     )
     q: str | None = Field(
@@ -110,7 +112,7 @@ class FilterParams(BaseModel):
 
 
 class ClaimListParams(FilterParams):
-    """GET /v1/claims: the filters, paging, counting and the export format."""
+    """GET /v1/claims: the filters, paging and counting."""
 
     limit: int = Field(default=50, ge=1, le=200, description="Items per page (1-200).")
     cursor: str | None = Field(
@@ -121,15 +123,12 @@ class ClaimListParams(FilterParams):
     count: services.CountMode = Field(
         default="none", description="Also count the matching claims: exact, estimated or none."
     )
-    format: Literal["json", "ndjson", "csv"] | None = Field(
-        default=None, description="json pages; ndjson or csv stream every matching claim."
-    )
 
 
 class FacetParams(FilterParams):
     """GET /v1/facets: the filters, which facets, and how many values of each."""
 
-    facet: list[Literal["source", "actor", "topic"]] = Field(
+    facet: list[FacetName] = Field(
         default=["source", "actor", "topic"],
         max_length=MAX_FILTER_VALUES,
         description="Facet to count; repeat for several.",
@@ -138,12 +137,17 @@ class FacetParams(FilterParams):
 
 
 def parse_params(model: type[P], request: Request) -> P:
-    """The query string as `model`; a 422 listing every unknown or invalid parameter."""
+    """The query string as `model`; a 422 listing every invalid parameter.
+
+    Parameters the model does not name are ignored, as GitHub and Datasette do: a
+    cache-buster or the `utm_source` an analytics tool appends must not fail a page.
+    """
     names, repeatable = _shape(model)
-    reject_unknown_params(request, allowed=set(names))
     query = request.query_params
     values: dict[str, Any] = {}
     for name in query:
+        if name not in names:
+            continue
         # A scalar given twice takes its last value, as everywhere in Starlette.
         values[name] = query.getlist(name) if name in repeatable else query.getlist(name)[-1]
     try:
@@ -202,8 +206,12 @@ def _kinds(values: list[str]) -> tuple[str, ...]:
 
 
 def openapi_parameters(model: type[BaseModel], *, first: tuple[str, ...] = ()) -> dict[str, Any]:
-    """`openapi_extra` declaring the model's fields as query parameters, `first` leading."""
-    schema = model.model_json_schema()
+    """`openapi_extra` declaring the model's fields as query parameters, `first` leading.
+
+    The named enums they use travel under `x-components` for app.openapi to file
+    under `components/schemas`.
+    """
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     properties: dict[str, dict[str, Any]] = schema["properties"]
     order = [*first, *(name for name in properties if name not in first)]
     return {
@@ -212,9 +220,10 @@ def openapi_parameters(model: type[BaseModel], *, first: tuple[str, ...] = ()) -
                 "name": name,
                 "in": "query",
                 "required": False,
-                "schema": properties[name],
+                "schema": {k: v for k, v in properties[name].items() if k != "description"},
                 "description": properties[name]["description"],
             }
             for name in order
-        ]
+        ],
+        "x-components": schema.get("$defs", {}),
     }

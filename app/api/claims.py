@@ -6,23 +6,34 @@ import csv
 import io
 import logging
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, NamedTuple
+from urllib.parse import urlencode
 
 import orjson
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse as FastAPIJSONResponse
 from starlette.responses import Response, StreamingResponse
 
 from app import repository, services
 from app.api.claim_params import (
     ClaimListParams,
     FacetParams,
+    FilterParams,
     claim_filter,
     openapi_parameters,
     parse_params,
 )
-from app.api.deps import ReadsDep, next_link, problems, render
+from app.api.deps import (
+    LOCATION_HEADER,
+    ReadsDep,
+    next_link,
+    problems,
+    render,
+)
 from app.errors import NotFound, database_unavailable, problem_body
-from app.schemas import Claim, ClaimPage, Facets
+from app.links import absolute, link_base
+from app.reads import ReadRunner
+from app.schemas import Claim, ClaimJsonLd, ClaimPage, Facets
 
 router = APIRouter(prefix="/v1", tags=["claims"])
 log = logging.getLogger("claimsapi")
@@ -30,17 +41,6 @@ log = logging.getLogger("claimsapi")
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
 JSONLD = "application/ld+json"
-
-
-def _wanted_format(request: Request, explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    accept = request.headers.get("accept", "")
-    if NDJSON in accept:
-        return "ndjson"
-    if CSV in accept:
-        return "csv"
-    return "json"
 
 
 def _counted(claims: Iterator[dict[str, Any]], tally: list[int]) -> Iterator[dict[str, Any]]:
@@ -158,40 +158,62 @@ def _csv(claims: Iterator[dict[str, Any]]) -> Iterator[bytes]:
         yield flush()
 
 
+class JSONLDResponse(FastAPIJSONResponse):
+    """A JSON-LD document (a JSONResponse to FastAPI, so its schema is the response model)."""
+
+    media_type = JSONLD
+
+    def render(self, content: Any) -> bytes:
+        """Serialise content."""
+        return orjson.dumps(content)
+
+
+EXPORT_PATHS = {"ndjson": "/v1/claims.ndjson", "csv": "/v1/claims.csv"}
+JSONLD_PATH = "/v1/claims/{claim_id}.jsonld"
+
+
+def _moved(request: Request, path: str, *, drop: str = "format") -> Response:
+    """308 to the representation's own path (the `format=` and Accept of earlier versions)."""
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != drop])
+    return Response(
+        status_code=308, headers={"Location": absolute(path + (f"?{query}" if query else ""))}
+    )
+
+
+def _exported(request: Request) -> str | None:
+    wanted = request.query_params.get("format") or _accepted(request)
+    return wanted if wanted in EXPORT_PATHS else None
+
+
+def _accepted(request: Request) -> str | None:
+    accept = request.headers.get("accept", "")
+    if NDJSON in accept:
+        return "ndjson"
+    if CSV in accept:
+        return "csv"
+    return None
+
+
 @router.get(
     "/claims",
     response_model=ClaimPage,
     responses={
-        200: {
-            "content": {
-                NDJSON: {"schema": {"type": "string"}},
-                CSV: {"schema": {"type": "string"}},
-            },
-            "description": "A page of claims; with format=ndjson or csv (or the matching "
-            "Accept), every matching claim, streamed.",
+        200: {"description": "A page of claims."},
+        308: {
+            "description": "`format=ndjson|csv` (or such an Accept): the export's own path.",
+            "headers": LOCATION_HEADER,
         },
-        **problems(400, 404, 422),
+        **problems(400, 422),
     },
     summary="List claims",
-    openapi_extra=openapi_parameters(ClaimListParams, first=("limit", "cursor", "count", "format")),
+    openapi_extra=openapi_parameters(ClaimListParams, first=("limit", "cursor", "count")),
 )
 async def list_claims(request: Request, reads: ReadsDep) -> Response:
     """Claims matching every filter, in article order then position (or as sorted)."""
+    if wanted := _exported(request):
+        return _moved(request, EXPORT_PATHS[wanted])
     params = parse_params(ClaimListParams, request)
     filters = claim_filter(params)
-    wanted = _wanted_format(request, params.format)
-    if wanted != "json":
-        # Resolved as every read is (within the loop's budget, else on a thread),
-        # so an unknown value is a 404 before the first byte is sent.
-        query = await reads(lambda session: repository.resolve_query(session, filters=filters))
-        claims = services.stream_claims(reads.engine, query=query)
-        if wanted == "ndjson":
-            return StreamingResponse(_ndjson(claims), media_type=NDJSON)
-        return StreamingResponse(
-            _csv(claims),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
-        )
     page = await reads(
         lambda session: services.claim_page(
             session, filters=filters, cursor=params.cursor, limit=params.limit, count=params.count
@@ -200,10 +222,61 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
     return render(page, headers=next_link(request, page["next_cursor"]))
 
 
+async def _stream(request: Request, reads: ReadRunner) -> Iterator[dict[str, Any]]:
+    """The export's claims; the filters resolved as every read is (within the loop's
+    budget, else on a thread), so a bad parameter fails before the first byte is sent."""
+    filters = claim_filter(parse_params(FilterParams, request))
+    query = await reads(lambda session: repository.resolve_query(session, filters=filters))
+    return services.stream_claims(reads.engine, query=query)
+
+
+@router.get(
+    "/claims.ndjson",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Every matching claim, one Claim JSON object per line, streamed.",
+            "content": {NDJSON: {"schema": {"type": "string"}}},
+        },
+        **problems(400, 422),
+    },
+    summary="Export claims as NDJSON",
+    openapi_extra=openapi_parameters(FilterParams),
+)
+async def export_claims_ndjson(request: Request, reads: ReadsDep) -> Response:
+    """Every claim matching the filters, in list order: one `Claim` object per line."""
+    claims = await _stream(request, reads)
+    return StreamingResponse(_ndjson(claims), media_type=NDJSON)
+
+
+@router.get(
+    "/claims.csv",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Every matching claim, one row each, under a header row, streamed. "
+            f"Columns: {', '.join(_CSV_COLUMNS)}; lists joined with `;`.",
+            "content": {CSV: {"schema": {"type": "string"}}},
+        },
+        **problems(400, 422),
+    },
+    summary="Export claims as CSV",
+    openapi_extra=openapi_parameters(FilterParams),
+)
+async def export_claims_csv(request: Request, reads: ReadsDep) -> Response:
+    """Every claim matching the filters, in list order, as CSV (UTF-8, CRLF)."""
+    claims = await _stream(request, reads)
+    return StreamingResponse(
+        _csv(claims),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
+    )
+
+
 @router.get(
     "/facets",
     response_model=Facets,
-    responses=problems(404, 422),
+    responses=problems(400, 422),
     summary="Facets",
     openapi_extra=openapi_parameters(FacetParams, first=("facet", "limit")),
 )
@@ -220,29 +293,47 @@ async def list_facets(request: Request, reads: ReadsDep) -> Response:
     )
 
 
+ClaimId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The claim's id.")]
+
+
+async def _claim(reads: ReadsDep, claim_id: int) -> dict[str, Any]:
+    claims = await reads(lambda session: repository.claims_by_ids(session, ids=[claim_id]))
+    if not claims:
+        raise NotFound(f"No claim has id {claim_id}.")
+    return claims[0]
+
+
+@router.get(
+    JSONLD_PATH.removeprefix("/v1"),
+    response_model=ClaimJsonLd,
+    response_class=JSONLDResponse,
+    responses=problems(404, 422),
+    summary="Get a claim as JSON-LD",
+)
+async def get_claim_jsonld(claim_id: ClaimId, reads: ReadsDep) -> Response:
+    """One claim as a schema.org Claim, for fact-checking tools."""
+    claim = await _claim(reads, claim_id)
+    document = services.claim_jsonld(claim, base_url=link_base() + "/")
+    return JSONLDResponse(document)
+
+
 @router.get(
     "/claims/{claim_id}",
     response_model=Claim,
     responses={
-        200: {"content": {JSONLD: {"schema": {"type": "object"}}}},
+        200: {"description": "The claim."},
+        308: {
+            "description": "`format=jsonld` (or that Accept): the JSON-LD path.",
+            "headers": LOCATION_HEADER,
+        },
         **problems(404, 422),
     },
     summary="Get a claim",
 )
-async def get_claim(
-    request: Request,
-    claim_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The claim's id.")],
-    reads: ReadsDep,
-    format: Annotated[
-        Literal["json", "jsonld"] | None,
-        Query(description="jsonld: the claim as a schema.org Claim."),
-    ] = None,
-) -> Response:
+async def get_claim(request: Request, claim_id: ClaimId, reads: ReadsDep) -> Response:
     """One claim with its article, sources, actors and topics."""
-    claims = await reads(lambda session: repository.claims_by_ids(session, ids=[claim_id]))
-    if not claims:
-        raise NotFound(f"No claim has id {claim_id}.")
-    if format == "jsonld" or (format is None and JSONLD in request.headers.get("accept", "")):
-        document = services.claim_jsonld(claims[0], base_url=str(request.base_url))
-        return Response(orjson.dumps(document), media_type=JSONLD)
-    return render(claims[0])
+    if request.query_params.get("format") == "jsonld" or (
+        "format" not in request.query_params and JSONLD in request.headers.get("accept", "")
+    ):
+        return _moved(request, JSONLD_PATH.format(claim_id=claim_id))
+    return render(await _claim(reads, claim_id))

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.responses import Response
@@ -15,14 +16,16 @@ from app.db import session_scope
 from app.errors import (
     PROBLEM_JSON,
     PayloadTooLarge,
-    UnprocessableContent,
 )
+from app.links import absolute
 from app.reads import ReadRunner
-from app.schemas import ArticleIn, Problem
+from app.schemas import ArticleIn
 from app.services import SplitGuard, SplitterCache, SplitterSetup
 from app.settings import Settings
 
 __all__ = [
+    "LOCATION_HEADER",
+    "RETRY_AFTER_HEADER",
     "ArticleBody",
     "Cursor",
     "EngineDep",
@@ -36,7 +39,6 @@ __all__ = [
     "client_gone",
     "next_link",
     "problems",
-    "reject_unknown_params",
     "render",
     "require_writer",
 ]
@@ -130,14 +132,22 @@ async def _sized_article(body: ArticleIn, settings: SettingsDep) -> ArticleIn:
 ArticleBody = Annotated[ArticleIn, Depends(_sized_article)]
 
 
+# The one security scheme: `Authorization: Bearer <key>`. Not enforced by the scheme
+# itself (auto_error=False): `app.write_gate.WriteGate` authenticates and rate-limits
+# every write before its body is read, and answers this API's own 401 problem.
+bearer = HTTPBearer(
+    scheme_name="apiKey",
+    description="An API key from CLAIMS_API_KEYS, sent as `Authorization: Bearer <key>`; "
+    "required for writes when keys are configured.",
+    auto_error=False,
+)
+
+
 async def require_writer(
-    authorization: Annotated[
-        str | None,
-        Header(description="`Bearer <key>`; required for writes when API keys are configured."),
-    ] = None,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
 ) -> None:
-    """Mark a route as a write: `app.write_gate.WriteGate` authenticates and rate-limits
-    it before its body is read (this declares the header in the OpenAPI document)."""
+    """Mark a route as a write, declaring the bearer scheme in the OpenAPI document;
+    `app.write_gate.WriteGate` has authenticated and rate-limited it already."""
 
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (1-200).")]
@@ -147,25 +157,13 @@ Cursor = Annotated[
 ]
 
 
-def reject_unknown_params(request: Request, *, allowed: set[str]) -> None:
-    """422 naming every query parameter the route does not take."""
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise UnprocessableContent(
-            f"Unknown query parameter(s): {', '.join(unknown)}.",
-            errors=[
-                {"loc": ["query", name], "type": "unknown_parameter", "msg": "Unknown parameter"}
-                for name in unknown
-            ],
-        )
-
-
 def next_link(request: Request, cursor: str | None) -> dict[str, str]:
     """The Link header pointing at the next page, when there is one."""
     if cursor is None:
         return {}
+    # From the public URL (or a path), never from the Host header.
     url = request.url.include_query_params(cursor=cursor)
-    return {"Link": f'<{url}>; rel="next"'}
+    return {"Link": f'<{absolute(url.path + "?" + url.query)}>; rel="next"'}
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -176,15 +174,34 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """
     every = {*statuses, 503} | ({429} if 401 in statuses else set())
     return {
-        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _WHY[status]}
+        status: {
+            "description": _WHY[status],
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            **({"headers": RETRY_AFTER_HEADER} if status in (429, 503) else {}),
+        }
         for status in sorted(every)
     }
+
+
+def _header(description: str, **schema: Any) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string", **schema}}
+
+
+LINK_HEADER = {"Link": _header('`<url>; rel="next"`: the next page, when there is one (RFC 8288).')}
+ETAG_HEADER = {"ETag": _header("Weak validator of the body; send it back in If-None-Match.")}
+LOCATION_HEADER = {"Location": _header("Where the resource is.")}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
 
 
 _WHY = {
     400: "Malformed request: invalid JSON, or a cursor this service did not issue.",
     401: "A write without a valid API key.",
-    404: "No such resource, or a filter value that matches nothing.",
+    404: "No such resource.",
     409: "The write conflicts with stored data.",
     413: "The body is larger than the configured limit, or splitting it took longer than "
     "CLAIMS_SPLIT_TIMEOUT (type split-too-costly).",

@@ -20,6 +20,7 @@ from app.api.deps import (
 )
 from app.cursors import decode_cursor, encode_cursor
 from app.errors import NotFound
+from app.links import absolute
 from app.schemas import (
     Actor,
     ActorIn,
@@ -136,7 +137,7 @@ def create_actor(body: ActorIn, request: Request, session: WriteSessionDep) -> R
     """Add an actor; for an existing slug, add the aliases to it. Applies to articles
     ingested or reprocessed from then on."""
     actor, created = services.add_actor(session, actor=body)
-    location = str(request.url_for("get_actor", slug=actor["slug"]).path)
+    location = absolute(request.url_for("get_actor", slug=actor["slug"]).path)
     return render(actor, status_code=201 if created else 200, headers={"Location": location})
 
 

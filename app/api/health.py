@@ -16,7 +16,7 @@ from starlette.datastructures import State
 from starlette.responses import Response
 
 from app import repository, services
-from app.api.deps import render
+from app.api.deps import RETRY_AFTER_HEADER, render
 from app.db import session_scope
 from app.errors import RETRY_AFTER_SECONDS
 from app.migrate import current_revision
@@ -35,7 +35,7 @@ async def healthz() -> Response:
 @router.get(
     "/readyz",
     response_model=Health,
-    responses={503: {"model": Health, "description": "Not ready."}},
+    responses={503: {"model": Health, "description": "Not ready.", "headers": RETRY_AFTER_HEADER}},
     summary="Readiness",
 )
 async def readyz(request: Request) -> Response:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, text
 from sqlalchemy.orm import Session
 
+from app.links import article_url
 from app.repository.driver import driver_rows
 
 __all__ = [
@@ -37,6 +38,7 @@ def _utc(value: datetime | None) -> datetime | None:
 def _summary(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
+        "api_url": article_url(row.id),
         "title": row.title,
         "url": row.url,
         "published_at": _utc(row.published_at),

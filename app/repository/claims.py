@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.links import claim_url
 from app.repository import counters
 from app.repository.claim_query import (
     SNIPPET_END,
@@ -283,6 +284,7 @@ def claims_by_ids(
             published_by_article[article_id] = _utc(published)
         claim = {
             "id": claim_id,
+            "url": claim_url(claim_id),
             "article_id": article_id,
             "article": {
                 "id": article_id,

@@ -10,7 +10,6 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound
 from app.repository.driver import driver_rows
 
 __all__ = [
@@ -87,6 +86,10 @@ class ClaimFilter:
         return {key: values for key, values in params.items() if values}
 
 
+# Ids start at 1: a filter on this id alone matches nothing, through the same SQL.
+NO_ROW = 0
+
+
 @dataclass(frozen=True, slots=True)
 class ResolvedFilter:
     """One entity filter with its values turned into ids, split by sign."""
@@ -132,31 +135,36 @@ def _resolve_one(session: Session, spec: EntityFilter, value: str) -> list[int]:
             )
     elif not found:
         found = driver_rows(session, f"SELECT id FROM {table} WHERE lower(name) = ?", (key,))
-    if not found:
-        raise NotFound(f"No {spec.param} matches '{value}'.")
     return [row[0] for row in found]
 
 
 def resolve_entities(
     session: Session, *, spec: EntityFilter, values: Sequence[str]
 ) -> ResolvedFilter:
-    """Turn slugs, names or aliases (any case, `-` to exclude) into ids; 404 on unknown ones."""
+    """Turn slugs, names or aliases (any case, `-` to exclude) into ids.
+
+    An unknown value matches nothing, as GitHub's and Datasette's filters do: among
+    known values of an OR list it adds nothing, alone it leaves the page empty, and
+    excluded it excludes nothing. A typo in a search box is not an error.
+    """
     wanted: list[int] = []
     excluded: list[int] = []
+    asked = False
     for value in values:
         if value.startswith("-") and len(value) > 1:
             excluded.extend(_resolve_one(session, spec, value[1:]))
         else:
+            asked = True
             wanted.extend(_resolve_one(session, spec, value))
+    if asked and not wanted:
+        wanted = [NO_ROW]
     return ResolvedFilter(spec, tuple(dict.fromkeys(wanted)), tuple(dict.fromkeys(excluded)))
 
 
 def resolve_article_urls(session: Session, *, urls: Sequence[str]) -> list[int]:
-    """The ids of the articles published at these URLs; 404 naming an unknown one."""
+    """The ids of the articles published at these URLs (an unknown URL matches nothing)."""
     ids: list[int] = []
     for url in urls:
         found = driver_rows(session, "SELECT id FROM article WHERE url = ?", (url,))
-        if not found:
-            raise NotFound(f"No article has url '{url}'.")
         ids.extend(row[0] for row in found)
-    return ids
+    return ids or [NO_ROW]

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from typing_extensions import TypeAliasType
 
 from app import repository
 from app.cursors import decode_cursor, encode_cursor, fingerprint
@@ -17,7 +18,7 @@ from app.errors import BadRequest
 
 __all__ = ["CountMode", "claim_jsonld", "claim_page", "facets", "stream_claims"]
 
-CountMode = Literal["exact", "estimated", "none"]
+CountMode = TypeAliasType("CountMode", Literal["exact", "estimated", "none"])
 EXPORT_BATCH = 500
 FACET_SCAN_LIMIT = 50_000
 _SCHEMA_TYPES = {

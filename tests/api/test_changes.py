@@ -211,5 +211,5 @@ def test_forged_tokens_are_400(client: TestClient, token: str) -> None:
 def test_bad_parameters_are_422(client: TestClient) -> None:
     assert_problem(client.get("/v1/changes", params={"limit": 0}), 422)
     assert_problem(client.get("/v1/changes", params={"limit": 1001}), 422)
-    body = assert_problem(client.get("/v1/changes", params={"after": "x"}), 422)
-    assert "after" in body["detail"]
+    # An unknown parameter (a cache-buster, a misspelling) is ignored, as everywhere.
+    assert client.get("/v1/changes", params={"after": "x"}).status_code == 200

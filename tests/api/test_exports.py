@@ -39,7 +39,7 @@ def test_ndjson_streams_every_claim_in_bounded_batches(
         return real(session, ids=ids, snippets=snippets)
 
     monkeypatch.setattr(repository, "claims_by_ids", spy)
-    with client.stream("GET", "/v1/claims", params={"format": "ndjson"}) as response:
+    with client.stream("GET", "/v1/claims.ndjson") as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/x-ndjson")
         lines = [line for line in response.iter_lines() if line]
@@ -51,11 +51,22 @@ def test_ndjson_streams_every_claim_in_bounded_batches(
     assert len(fetched) >= MANY // claim_service.EXPORT_BATCH
 
 
-def test_accept_header_selects_ndjson(client: TestClient) -> None:
+def test_format_and_accept_of_earlier_versions_redirect_to_the_export(
+    client: TestClient,
+) -> None:
+    # Issue 15: one schema per operation; the old ways in answer 308 to the export's path.
     post_article(client, "grain.txt")
+    moved = client.get(
+        "/v1/claims",
+        params={"source": "reuters", "format": "ndjson"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 308
+    assert moved.headers["location"] == "/v1/claims.ndjson?source=reuters"
     response = client.get(
         "/v1/claims", params={"source": "reuters"}, headers={"Accept": "application/x-ndjson"}
     )
+    assert response.headers["content-type"].startswith("application/x-ndjson")
     lines = response.text.strip().splitlines()
     assert [orjson.loads(line)["sources"][0]["slug"] for line in lines[:-1]] == ["reuters"] * 2
     assert orjson.loads(lines[-1]) == {"complete": True, "count": 2}
@@ -63,7 +74,7 @@ def test_accept_header_selects_ndjson(client: TestClient) -> None:
 
 def test_csv_has_one_row_per_claim(client: TestClient) -> None:
     post_article(client, "harbour.txt", url="https://news.example.org/h")
-    response = client.get("/v1/claims", headers={"Accept": "text/csv"})
+    response = client.get("/v1/claims.csv")
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     end = rows.pop()
@@ -78,10 +89,12 @@ def test_csv_has_one_row_per_claim(client: TestClient) -> None:
 
 def test_exports_apply_filters_and_reject_unknown_values(client: TestClient) -> None:
     post_article(client, "harbour.txt")
-    lines = client.get("/v1/claims", params={"format": "ndjson", "source": "bbc"}).text
-    assert len(lines.strip().splitlines()) == 2
-    assert_problem(client.get("/v1/claims", params={"format": "csv", "source": "nope"}), 404)
-    assert_problem(client.get("/v1/claims", params={"format": "xml"}), 422)
+    lines = client.get("/v1/claims.ndjson", params={"source": "bbc"}).text
+    assert len(lines.strip().splitlines()) == 2  # the claim, then the terminator
+    nothing = client.get("/v1/claims.csv", params={"source": "nope"})
+    assert nothing.status_code == 200
+    assert nothing.text.count("\r\n") == 2  # the header row and the terminator row
+    assert_problem(client.get("/v1/claims.ndjson", params={"since": "0.5"}), 422)
 
 
 def test_claim_as_json_ld(client: TestClient) -> None:
@@ -93,6 +106,7 @@ def test_claim_as_json_ld(client: TestClient) -> None:
     )
     claim = article["claims"][1]
     for response in (
+        client.get(f"/v1/claims/{claim['id']}.jsonld"),
         client.get(f"/v1/claims/{claim['id']}", params={"format": "jsonld"}),
         client.get(f"/v1/claims/{claim['id']}", headers={"Accept": "application/ld+json"}),
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from typing import Any
 
 import anyio
@@ -11,6 +12,8 @@ from fastapi.testclient import TestClient
 from starlette.types import Message
 
 from app import repository
+from app.docs import CSP as DOCS_CSP
+from app.docs import REDOC_CSP
 from app.http_cache import LIST_CACHE_CONTROL, RESOURCE_CACHE_CONTROL
 from tests.api.helpers import assert_problem, post_article
 
@@ -59,7 +62,7 @@ def test_etag_round_trip_on_one_resource(client: TestClient) -> None:
     etag = first.headers["etag"]
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     # JSON-LD is another representation: another tag, and caches keep them apart.
-    jsonld = client.get(url, headers={"Accept": "application/ld+json"})
+    jsonld = client.get(url + ".jsonld")
     assert jsonld.headers["etag"] != etag
     assert "Accept" in jsonld.headers["vary"]
     assert client.delete(f"/v1/articles/{article['id']}").status_code == 204
@@ -138,8 +141,8 @@ def test_ndjson_export_still_streams(client: TestClient, encoding: bytes) -> Non
     claims = client.get("/v1/claims", params={"limit": 200}).json()["items"]
     messages = _asgi_get(
         client,
-        "/v1/claims",
-        "format=ndjson",
+        "/v1/claims.ndjson",
+        "",
         [(b"accept-encoding", encoding), (b"if-none-match", b"*")],
     )
     start, *bodies = messages
@@ -169,7 +172,7 @@ def test_csv_export_is_not_etagged(client: TestClient) -> None:
 def test_headers_on_errors_too(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     for response in (
         client.get("/v1/articles/999999"),
-        client.get("/v1/claims", params={"nope": "1"}),
+        client.get("/v1/claims", params={"limit": "0"}),
         client.post("/v1/articles", content=b"x", headers={"content-type": "text/plain"}),
         client.get("/v1/changes", params={"since": "forged"}),
     ):
@@ -187,11 +190,15 @@ def test_headers_on_errors_too(client: TestClient, monkeypatch: pytest.MonkeyPat
     assert failed.headers["cache-control"] == "no-store"
 
 
-def test_docs_page_has_no_json_csp(client: TestClient) -> None:
-    docs = client.get("/docs")
-    assert docs.status_code == 200
-    assert "content-security-policy" not in docs.headers
-    _assert_secure(docs, csp=False)
+def test_docs_pages_allow_only_this_origin(client: TestClient) -> None:
+    for path, policy in (("/docs", DOCS_CSP), ("/redoc", REDOC_CSP)):
+        docs = client.get(path)
+        assert docs.status_code == 200
+        assert docs.headers["content-security-policy"] == policy
+        assert "http" not in docs.text  # every asset from this service
+        _assert_secure(docs, csp=False)
+        for asset in re.findall(r'(?:src|href)="(/[^"]+)"', docs.text):
+            assert client.get(asset).status_code == 200, asset
 
 
 def test_cors_for_configured_origins_only(make_client: Any) -> None:

@@ -88,14 +88,14 @@ def test_an_export_cut_by_an_outage_says_so_at_its_end(
 
 
 def test_registries_come_back_when_the_schema_does(client: TestClient, engine: Any) -> None:
-    assert client.get("/v1/claims", params={"topic": "sanctions"}).status_code == 200
+    assert client.get("/v1/topics/sanctions").status_code == 200
     # The database recreated and migrated under the running service: empty tables.
     with engine.begin() as conn:
         for table in ("actor", "topic", "source"):
             conn.execute(text(f"DELETE FROM {table}"))
-    assert_problem(client.get("/v1/claims", params={"topic": "sanctions"}), 404)
+    assert_problem(client.get("/v1/topics/sanctions"), 404)
     assert client.get("/readyz").status_code == 200
-    assert client.get("/v1/claims", params={"topic": "sanctions"}).status_code == 200
+    assert client.get("/v1/topics/sanctions").status_code == 200
     assert client.get("/v1/claims", params={"source": "reuters"}).status_code == 200
     assert client.get("/v1/actors/ukraine").status_code == 200
 
