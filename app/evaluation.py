@@ -190,7 +190,10 @@ def evaluate_folder(path: Path, *, splitter: Splitter | None = None) -> EvalRepo
             continue
         given = case["input"]
         result = splitter.split(
-            given["text"], format=given.get("format", "text"), title=given.get("title")
+            given["text"],
+            format=given.get("format", "text"),
+            title=given.get("title"),
+            language=given.get("language"),
         )
         case_id = str(case.get("id", case_file.stem))
         scored = EvalReport(cases=1)

@@ -74,6 +74,10 @@ class FilterParams(BaseModel):
     until: datetime | None = Field(
         default=None, description="Articles published before (UTC if no zone)."
     )
+    language: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}$")]] = Field(
+        default=[],
+        description="Article language, an ISO 639 code (`ru`, `de`); repeat to OR.",
+    )
     q: str | None = Field(
         default=None,
         max_length=500,
@@ -106,7 +110,7 @@ class ClaimListParams(FilterParams):
 class FacetParams(FilterParams):
     """GET /v1/facets: the filters, which facets, and how many values of each."""
 
-    facet: list[Literal["source", "actor", "topic"]] = Field(
+    facet: list[Literal["source", "actor", "topic", "language"]] = Field(
         default=["source", "actor", "topic"], description="Facet to count; repeat for several."
     )
     limit: int = Field(default=10, ge=1, le=100, description="Values per facet.")
@@ -157,6 +161,7 @@ def claim_filter(params: FilterParams) -> repository.ClaimFilter:
         article_url=tuple(params.article_url),
         since=_utc(params.since),
         until=_utc(params.until),
+        language=tuple(code.lower() for code in params.language),
         q=search,
         order=order,
     )

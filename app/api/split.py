@@ -30,7 +30,9 @@ def split_article(
     ] = False,
 ) -> Response:
     """Return the title, references and claims the splitter finds in the article."""
-    result = splitter.splitter.split(body.text, format=body.format, title=body.title)
+    result = splitter.splitter.split(
+        body.text, format=body.format, title=body.title, language=body.language
+    )
     response = services.split_response(result, text=body.text)
     if strict and not result.integrity.clean:
         report = response["integrity"]

@@ -67,8 +67,10 @@ def text_hash(*, text: str, format: str) -> str:
     return hashlib.sha256(f"{format}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _split(splitter: Splitter, *, text: str, format: str, title: str | None) -> SplitResult:
-    result = splitter.split(text, format=format, title=title)  # type: ignore[arg-type]
+def _split(
+    splitter: Splitter, *, text: str, format: str, title: str | None, language: str | None
+) -> SplitResult:
+    result = splitter.split(text, format=format, title=title, language=language)  # type: ignore[arg-type]
     if len(result.statements) > MAX_POSITION:
         raise PayloadTooLarge(f"The article splits into more than {MAX_POSITION} statements.")
     return result
@@ -125,6 +127,7 @@ def _rows(session: Session, *, text: str, result: SplitResult, actors: ActorRegi
         article={
             "title": result.title,
             "splitter_version": version,
+            "language": result.language,
             "integrity": integrity_json(result.integrity),
         },
         references=[
@@ -176,7 +179,13 @@ def prepare_article(*, article: ArticleIn, splitter: Splitter) -> PreparedArticl
     return PreparedArticle(
         article=article,
         digest=text_hash(text=article.text, format=article.format),
-        result=_split(splitter, text=article.text, format=article.format, title=article.title),
+        result=_split(
+            splitter,
+            text=article.text,
+            format=article.format,
+            title=article.title,
+            language=article.language,
+        ),
     )
 
 
@@ -204,6 +213,7 @@ def store_article(
         article={
             **rows.article,
             "client_title": article.title,
+            "client_language": article.language,
             "url": article.url,
             "published_at": article.published_at,
             "format": article.format,
@@ -246,7 +256,11 @@ def reprocess_article(
     if source is None:
         return None
     result = _split(
-        splitter, text=source["text"], format=source["format"], title=source["client_title"]
+        splitter,
+        text=source["text"],
+        format=source["format"],
+        title=source["client_title"],
+        language=source["client_language"],
     )
     rows = _rows(session, text=source["text"], result=result, actors=actors)
     old = repository.claim_texts(session, article_id=article_id)

@@ -94,4 +94,5 @@ def split_response(result: SplitResult, *, text: str) -> dict[str, Any]:
         ],
         "integrity": integrity_json(result.integrity),
         "splitter_version": result.splitter_version,
+        "language": result.language,
     }
