@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Literal, cast
 
 import yaml
 
+from app.splitter.actor_languages import translated_forms
 from app.splitter.actor_text import fold, slugify
 from app.splitter.types import ActorType
 
@@ -149,8 +150,21 @@ def load_specs() -> tuple[Spec, ...]:
             if spec.slug in seen:
                 raise ValueError(f"{filename}: duplicate actor slug {spec.slug!r}")
             seen.add(spec.slug)
-            specs.append(spec)
+            specs.append(_with_translations(spec))
     return tuple(specs)
+
+
+def _with_translations(spec: Spec) -> Spec:
+    """The spec with its names in other languages (actor_languages) as plain names."""
+    translated = translated_forms()
+    extra = [*translated.get(spec.slug, ())]
+    if spec.type == "country" and spec.iso_code:
+        extra.extend(translated.get(spec.iso_code, ()))
+    if not extra:
+        return spec
+    known = {form for form, _kind in spec.forms}
+    added = tuple((form, "name") for form in dict.fromkeys(extra) if form not in known)
+    return replace(spec, forms=spec.forms + cast(tuple[tuple[str, FormKind], ...], added))
 
 
 def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:

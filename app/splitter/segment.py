@@ -15,7 +15,6 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from types import MappingProxyType
 from typing import Any
 
 import sentencex
@@ -86,9 +85,10 @@ class Abbreviations:
             sentence_openers=frozenset(raw["sentence_openers"]),
             speech_verbs=frozenset(raw["speech_verbs"]),
             after_speech_verb=frozenset(raw["after_speech_verb"]),
-            languages=MappingProxyType(
-                {code: LanguageRules.from_data(rules) for code, rules in raw["languages"].items()}
-            ),
+            # a plain dict (not a read-only proxy): Tools are pickled to the worker pool
+            languages={
+                code: LanguageRules.from_data(rules) for code, rules in raw["languages"].items()
+            },
         )
 
 
