@@ -40,6 +40,7 @@ __all__ = [
     "Span",
     "SplitClaim",
     "SplitResponse",
+    "SplitStatement",
     "Topic",
     "TopicPage",
     "TopicRef",
@@ -261,12 +262,21 @@ class Claim(SplitClaim):
     )
 
 
+class SplitStatement(SplitClaim):
+    """A statement of a split article, with the topics its paragraph adds."""
+
+    topics_context: list[TopicRef] = _field(
+        "Topics the sentence's paragraph names and the sentence does not (never in `topics`).",
+        [],
+    )
+
+
 class SplitResponse(_Model):
     """What the splitter found in an article, not stored."""
 
     title: str | None = _field("The article's headline, or null.", "Ceasefire talks resume")
     references: list[Reference] = _field("The article's reference list.", [])
-    claims: list[SplitClaim] = _field("Every statement, in order.", [])
+    claims: list[SplitStatement] = _field("Every statement, in order.", [])
     integrity: Integrity = _field("Citation problems found.", {"clean": True})
     splitter_version: str = _field("Version of the splitter.", "1.0.0")
     language: str | None = _field(

@@ -88,6 +88,9 @@ def split_response(result: SplitResult, *, text: str) -> dict[str, Any]:
                     {"slug": a.slug, "name": a.name, "type": a.type} for a in statement.actors
                 ],
                 "topics": [{"slug": t.slug, "name": t.name} for t in statement.topics],
+                "topics_context": [
+                    {"slug": t.slug, "name": t.name} for t in statement.topics_context
+                ],
                 "splitter_version": result.splitter_version,
             }
             for statement in result.statements

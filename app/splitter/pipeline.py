@@ -100,6 +100,7 @@ class State:
     citations: list[list[Citation]] = field(default_factory=list)
     actors: list[tuple[Actor, ...]] = field(default_factory=list)
     topics: list[tuple[Topic, ...]] = field(default_factory=list)
+    topics_context: list[tuple[Topic, ...]] = field(default_factory=list)
     integrity: Integrity = field(default_factory=Integrity)
     language: str | None = None  # ISO 639 primary subtag, given or detected
 
@@ -249,6 +250,14 @@ def step_tag(state: State, tools: Tools) -> None:
     sections = [state.sections[s.block] for s in state.sentences]
     state.actors = tools.actors.tag(texts) if tools.actors is not None else []
     state.topics = tools.topics.tag(texts, sections) if tools.topics is not None else []
+    # a paragraph's topics, once per paragraph; each sentence gets those it lacks
+    by_block: dict[int, dict[Topic, None]] = {}
+    for sentence, topics in zip(state.sentences, state.topics, strict=False):
+        by_block.setdefault(sentence.block, {}).update(dict.fromkeys(topics))
+    state.topics_context = [
+        tuple(t for t in by_block.get(sentence.block, {}) if t not in topics)
+        for sentence, topics in zip(state.sentences, state.topics, strict=False)
+    ]
 
 
 def step_integrity(state: State, tools: Tools) -> None:
@@ -310,6 +319,7 @@ def run(state: State, tools: Tools) -> SplitResult:
                 citations=tuple(state.citations[position]),
                 actors=state.actors[position] if state.actors else (),
                 topics=state.topics[position] if state.topics else (),
+                topics_context=state.topics_context[position] if state.topics_context else (),
             )
         )
     return SplitResult(

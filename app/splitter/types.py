@@ -96,6 +96,8 @@ class Statement:
     citations: tuple[Citation, ...] = ()
     actors: tuple[Actor, ...] = ()
     topics: tuple[Topic, ...] = ()
+    # topics its paragraph's other sentences name and it only implies; never in `topics`
+    topics_context: tuple[Topic, ...] = ()
 
     @property
     def sources(self) -> tuple[Citation, ...]:

@@ -80,3 +80,23 @@ def test_reprocessing_keeps_the_client_language(client: TestClient) -> None:
     response = client.post(f"/v1/articles/{article['id']}/reprocess")
     assert response.status_code == 200, response.text
     assert client.get(f"/v1/articles/{article['id']}").json()["language"] == "fr"
+
+
+def test_one_actor_across_languages(client: TestClient) -> None:
+    english = _post(client, "Ukraine asked for more air defence, officials said.")
+    russian = _post(client, "Украина запросила больше систем ПВО, сообщает ТАСС.")
+    german = _post(client, "Die Ukraine bat um mehr Luftabwehr, berichtete dpa.")
+    claims = client.get("/v1/claims", params={"actor": "ukraine"}).json()["items"]
+    assert {c["article_id"] for c in claims} == {english["id"], russian["id"], german["id"]}
+
+
+def test_split_returns_topics_context_apart(client: TestClient) -> None:
+    body = client.post(
+        "/v1/split",
+        json={
+            "text": "Talks on a ceasefire resumed in Geneva. The mood was tense, officials said."
+        },
+    ).json()
+    second = body["claims"][1]
+    assert second["topics"] == []
+    assert {t["slug"] for t in second["topics_context"]} == {"diplomacy", "ceasefire"}

@@ -94,3 +94,30 @@ def test_people_and_offices_in_cyrillic() -> None:
         ["russia", "volodymyr-zelensky"],
         ["vladimir-putin"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Переговоры о прекращении огня возобновились.", "ceasefire"),
+        ("Санкции против России продлены.", "sanctions"),
+        ("Переговори про перемир'я відновилися.", "ceasefire"),
+        ("Die EU beschloss neue Sanktionen.", "sanctions"),
+        ("Die Waffenruhe hielt nicht.", "ceasefire"),
+        ("Les pourparlers ont repris à Genève.", "diplomacy"),
+        ("Las conversaciones sobre un alto el fuego se reanudaron.", "ceasefire"),
+    ],
+)
+def test_topics_across_languages(text: str, topic: str) -> None:
+    (statement,) = split(text).statements
+    assert topic in {t.slug for t in statement.topics}
+
+
+def test_a_paragraph_topic_is_context_never_a_topic() -> None:
+    first, second = split(
+        "Talks on a ceasefire resumed in Geneva. The mood was tense, officials said."
+    ).statements
+    assert {t.slug for t in first.topics} == {"diplomacy", "ceasefire"}
+    assert second.topics == ()
+    assert {t.slug for t in second.topics_context} == {"diplomacy", "ceasefire"}
+    assert not set(first.topics) & set(first.topics_context)
