@@ -370,7 +370,12 @@ def _score_golden(report: EvalReport, data: Any, splitter: Splitter) -> None:
     for case in cases:
         report.golden_total += 1
         number = case.get("n", report.golden_total)
-        result = splitter.split(case["text"], format="text", title=f"Golden rule {number}")
+        result = splitter.split(
+            case["text"],
+            format="text",
+            title=f"Golden rule {number}",
+            language=case.get("language"),
+        )
         got = [s.text for s in result.statements]
         want = [fold(s) for s in case["sentences"]]
         if got == want:

@@ -35,6 +35,7 @@ class LanguageRules:
     openers: frozenset[str]
     lowercase_continues: bool
     initials: bool
+    final_before_capital: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, raw: dict[str, Any]) -> LanguageRules:
@@ -47,6 +48,9 @@ class LanguageRules:
             openers=frozenset(raw["openers"]),
             lowercase_continues=bool(raw["lowercase_continues"]),
             initials=bool(raw["initials"]),
+            final_before_capital=frozenset(
+                _squeeze(a) for a in raw.get("final_before_capital", ())
+            ),
         )
 
 
@@ -258,7 +262,7 @@ def _keeps_going_in(before: str, after: str, rules: LanguageRules) -> bool:
     word = following.group(1)
     if rules.lowercase_continues and word[:1].islower():
         return True
-    token = match.group(1)
+    token = re.split(r"['’]", match.group(1))[-1]  # L'art. -> art
     squeezed = _squeeze(token)
     if squeezed in rules.never_final or _squeeze(before[-12:].split("(")[-1]) in rules.never_final:
         return True
@@ -271,6 +275,19 @@ def _keeps_going_in(before: str, after: str, rules: LanguageRules) -> bool:
             return True
         return rules.ordinals and word[:1].isupper() and word not in rules.openers
     return False
+
+
+_LIST_END = re.compile(r"(?<!\w)(\w+)\.\s+(?=[^\W\d_])")
+
+
+def _list_ends(masked: str, rules: LanguageRules) -> set[int]:
+    """Boundaries after a list-closing abbreviation before a capitalised word (usw. Die)."""
+    found: set[int] = set()
+    for match in _LIST_END.finditer(masked):
+        nxt = masked[match.end() : match.end() + 1]
+        if nxt.isupper() and match.group(1).lower() in rules.final_before_capital:
+            found.add(match.end())
+    return found
 
 
 def segment_block(
@@ -286,6 +303,8 @@ def segment_block(
         return []
     rules = abbreviations.languages.get(language) if language else None
     bounds = set(_base_boundaries(masked, language or "en"))
+    if rules is not None and rules.final_before_capital:
+        bounds |= _list_ends(masked, rules)
     if rules is not None:
         for bound in sorted(bounds):
             if _keeps_going_in(

@@ -54,7 +54,7 @@ def test_the_language_cases_meet_the_issue_targets() -> None:
 
 
 def test_detection_on_the_language_cases() -> None:
-    cases = [json.loads(p.read_text("utf-8")) for p in sorted(LANGUAGES.glob("*.json"))]
+    cases = [json.loads(p.read_text("utf-8")) for p in sorted(LANGUAGES.glob("??-0*.json"))]
     right = sum(split(c["input"]["text"]).language == c["language"] for c in cases)
     assert right / len(cases) >= 0.95
 
@@ -121,3 +121,25 @@ def test_a_paragraph_topic_is_context_never_a_topic() -> None:
     assert second.topics == ()
     assert {t.slug for t in second.topics_context} == {"diplomacy", "ceasefire"}
     assert not set(first.topics) & set(first.topics_context)
+
+
+def _golden() -> list[tuple[str, str, list[str]]]:
+    data = json.loads((LANGUAGES / "golden-rules-languages.json").read_text("utf-8"))
+    return [(c["language"], c["text"], c["sentences"]) for c in data["cases"]]
+
+
+def test_golden_rules_per_language() -> None:
+    passed: dict[str, int] = {}
+    total: dict[str, int] = {}
+    failures = []
+    for language, text, expected in _golden():
+        got = [s.text for s in split(text, language=language, title="Golden rule").statements]
+        total[language] = total.get(language, 0) + 1
+        if got == expected:
+            passed[language] = passed.get(language, 0) + 1
+        else:
+            failures.append((language, got))
+    assert sum(passed.values()) / sum(total.values()) >= 0.95, failures
+    for language, count in total.items():
+        if count >= 10:
+            assert passed.get(language, 0) / count >= 0.9, (language, failures)
