@@ -10,7 +10,9 @@ The detector is built on first use, once per process, and holds no per-call stat
 from __future__ import annotations
 
 import functools
+import json
 import re
+from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,6 +54,39 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
+# The fast path: among the sample's words, the leading language's function words must be
+# at least this many and this many times the runner-up's (data/function_words.json).
+_FAST_MIN_HITS = 6
+_FAST_LEAD = 4
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _function_words() -> dict[str, str]:
+    raw = json.loads(
+        resources.files("app.splitter").joinpath("data/function_words.json").read_text("utf-8")
+    )
+    return {word: code for code, words in raw.items() if code != "about" for word in words}
+
+
+def _clear_latin(sample: str) -> str | None:
+    """The language whose function words clearly lead in the sample, else None."""
+    words = _function_words()
+    counts: dict[str, int] = {}
+    for word in _WORD.findall(sample.lower()):
+        code = words.get(word)
+        if code is not None:
+            counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.values(), reverse=True)
+    best = max(counts, key=lambda code: counts[code])
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    if ranked[0] >= _FAST_MIN_HITS and ranked[0] >= _FAST_LEAD * runner_up:
+        return best
+    return None
+
+
 def primary_language(tag: str | None) -> str | None:
     """The lower-case primary subtag of a BCP 47 tag ('de-AT' -> 'de'), None if not a tag."""
     if not tag:
@@ -89,6 +124,9 @@ def detect_language(texts: list[str]) -> str | None:
         return "ar"  # the only Arabic-script language we detect
     else:
         script = "latin"
+        clear = _clear_latin(joined)
+        if clear is not None:
+            return clear
     try:
         detector, codes = _detector(script)
         found = detector.detect_language_of(joined)
