@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["declined", "translated_forms"]
+__all__ = ["declined", "endings", "translated_forms"]
 
 
 @functools.cache
@@ -24,6 +24,12 @@ def _data() -> dict[str, Any]:
     text = resources.files("app.splitter").joinpath("data/actors_languages.yaml").read_text("utf-8")
     loaded: dict[str, Any] = yaml.safe_load(text)
     return loaded
+
+
+def endings(language: str) -> dict[str, list[str]]:
+    """The declension table of one language: nominative ending -> its other case endings."""
+    table: dict[str, list[str]] = _data()["endings"].get(language, {})
+    return table
 
 
 def declined(form: str, endings: Mapping[str, list[str]]) -> list[str]:

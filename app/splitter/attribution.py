@@ -100,6 +100,33 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     )
 
 
+_QUOTED_NAME = re.compile(r"«([^«»]{2,60})»")
+
+
+@functools.cache
+def _cue_before_quote() -> re.Pattern[str]:
+    before, between, _after = _cues()
+    return re.compile(rf"(?<!\w)(?:{before})(?:(?:{between})){{0,2}}$", re.IGNORECASE)
+
+
+@functools.cache
+def _nominatives() -> tuple[tuple[str, str], ...]:
+    """(oblique ending, nominative ending) pairs of Russian and Ukrainian, longest first."""
+    pairs = {
+        (oblique, nominative)
+        for table in (_declension("ru"), _declension("uk"))
+        for nominative, obliques in table.items()
+        for oblique in obliques
+    }
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def _declension(language: str) -> dict[str, list[str]]:
+    from app.splitter.actor_languages import endings
+
+    return endings(language)
+
+
 @dataclass(frozen=True, slots=True)
 class InlineAttribution:
     """Attribution patterns over the registry's publisher names."""
@@ -115,7 +142,9 @@ class InlineAttribution:
         """Publishers the sentence names as its source, in order of appearance, once each."""
         found: list[tuple[int, Source]] = []
         names = self.registry.names_in(sentence)
-        if not names and not _OUTLET_WORD.search(sentence):
+        if "«" in sentence:
+            found.extend(self._declined_in_quotes(sentence))
+        if not names and not _OUTLET_WORD.search(sentence) and not found:
             return []  # no publisher name at all: nothing to attribute
         for pattern in _patterns(names):
             for match in pattern.finditer(sentence):
@@ -143,3 +172,20 @@ class InlineAttribution:
             if source not in result:
                 result.append(source)
         return result
+
+    def _declined_in_quotes(self, sentence: str) -> list[tuple[int, Source]]:
+        """'по данным «Медузы»': a quoted, declined publisher name after a cue (Медуза)."""
+        found: list[tuple[int, Source]] = []
+        for match in _QUOTED_NAME.finditer(sentence):
+            if not _cue_before_quote().search(sentence, max(0, match.start() - 60), match.start()):
+                continue
+            name = match.group(1).strip()
+            source = self.registry.named(name)
+            for oblique, nominative in _nominatives() if source is None else ():
+                if oblique and name.endswith(oblique):
+                    source = self.registry.named(name[: -len(oblique)] + nominative)
+                    if source is not None:
+                        break
+            if source is not None:
+                found.append((match.start(1), source))
+        return found
