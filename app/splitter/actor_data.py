@@ -37,6 +37,7 @@ __all__ = [
     "load_rules",
     "load_specs",
     "person_surnames",
+    "read_yaml",
     "spec_from_mapping",
 ]
 
@@ -88,7 +89,7 @@ class Rules:
     given_names: tuple[str, ...]  # first names that start a person's name
 
 
-def _read_yaml(name: str) -> Any:
+def read_yaml(name: str) -> Any:
     path = resources.files("app.splitter").joinpath("data", name)
     with path.open("r", encoding="utf-8") as handle:
         return yaml.load(handle, Loader=yaml.CSafeLoader)
@@ -145,7 +146,7 @@ def load_specs() -> tuple[Spec, ...]:
     specs: list[Spec] = []
     seen: set[str] = set()
     for filename, default_type in _ENTRY_FILES:
-        for item in _read_yaml(filename) or ():
+        for item in read_yaml(filename) or ():
             spec = spec_from_mapping(item, default_type=default_type, particles=particles)
             if spec.slug in seen:
                 raise ValueError(f"{filename}: duplicate actor slug {spec.slug!r}")
@@ -174,7 +175,7 @@ def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
 @functools.cache
 def load_rules() -> Rules:
     """The shipped context word lists, parsed once per process."""
-    data = _read_yaml("actors_rules.yaml")
+    data = read_yaml("actors_rules.yaml")
     return Rules(
         roles=_strings(data.get("roles")),
         reporting_verbs=_strings(data.get("reporting_verbs")),

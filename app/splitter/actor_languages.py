@@ -83,6 +83,8 @@ def translated_forms() -> dict[str, tuple[str, ...]]:
             forms.setdefault(iso, []).extend(_country_names(iso, languages))
     for slug, extra in data["forms"].items():
         forms.setdefault(slug, []).extend(extra)
+    for slug, offices in data.get("offices", {}).items():
+        forms.setdefault(slug, []).extend(offices)
     result: dict[str, tuple[str, ...]] = {}
     for key, written in forms.items():
         every: list[str] = []

@@ -143,3 +143,39 @@ def test_golden_rules_per_language() -> None:
     for language, count in total.items():
         if count >= 10:
             assert passed.get(language, 0) / count >= 0.9, (language, failures)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Kyiv's top diplomat said the talks would resume.", "andrii-sybiha"),
+        ("Moscow’s top diplomat rejected the plan.", "sergey-lavrov"),
+        ("The Kremlin spokesman declined to comment.", "dmitry-peskov"),
+    ],
+)
+def test_offices_resolve_to_their_holder(text: str, slug: str) -> None:
+    (statement,) = split(text).statements
+    assert slug in {a.slug for a in statement.actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The Suez Canal Authority said traffic recovered.", "Suez Canal Authority"),
+        ("The ruling Party of Action and Solidarity won.", "Party of Action and Solidarity"),
+        ("Turnout was 43%, the Federal Statistical Office said.", "Federal Statistical Office"),
+    ],
+)
+def test_organisations_outside_the_registry_by_their_head_word(text: str, name: str) -> None:
+    (statement,) = split(text).statements
+    assert name in [a.name for a in statement.actors]
+
+
+def test_an_office_holder_title_is_not_part_of_the_organisation() -> None:
+    text = (
+        "Russia, through its Ministry of Foreign Affairs and Foreign Minister Sergey Lavrov, "
+        "replied."
+    )
+    names = [a.name for a in split(text).statements[0].actors]
+    assert "Ministry of Foreign Affairs" in names
+    assert "Sergey Lavrov" in names
