@@ -12,6 +12,8 @@ import functools
 import re
 from collections.abc import Iterable
 
+import ahocorasick
+
 from app.splitter.types import ActorType
 
 __all__ = ["OrganisationRecognizer"]
@@ -24,7 +26,7 @@ _JOINERS = r"(?:of|and|for|the|on)"
 class OrganisationRecognizer:
     """Capitalised runs that end in (or open with) an organisation head word."""
 
-    __slots__ = ("_pattern",)
+    __slots__ = ("_heads", "_pattern")
 
     def __init__(self, heads: Iterable[str]) -> None:
         """Compile the pattern over these head words ('Authority', 'Party', ...)."""
@@ -32,9 +34,16 @@ class OrganisationRecognizer:
         ending = rf"(?:{_NAME_WORD}\s+(?:{_JOINERS}\s+)?){{1,4}}(?:{alternation})"
         opening = rf"(?:{alternation})\s+of\s+(?:(?:{_NAME_WORD}|{_JOINERS})\s+){{0,4}}{_NAME_WORD}"
         self._pattern = re.compile(rf"(?<![\w'’.-])(?:{opening}|{ending})(?![\w-])")
+        # most sentences hold no head word: one Aho-Corasick pass rules them out cheaply
+        self._heads = ahocorasick.Automaton()
+        for head in heads:
+            self._heads.add_word(head, head)
+        self._heads.make_automaton()
 
     def find(self, text: str) -> Iterable[tuple[int, int, ActorType]]:
         """Spans of organisation names in `text`."""
+        if next(self._heads.iter(text), None) is None:
+            return
         for match in self._pattern.finditer(text):
             start, end = match.span()
             cut = _TITLE_AFTER_AND.search(match.group())
