@@ -177,7 +177,9 @@ def _split(args: argparse.Namespace) -> int:
 
     splitter = services.splitter_for(_settings()).splitter
     article = ArticleIn.model_validate(article_from_file(Path(args.file), args.format))
-    result = splitter.split(article.text, format=article.format, title=article.title)
+    result = splitter.split(
+        article.text, format=article.format, title=article.title, language=article.language
+    )
     sys.stdout.write(
         orjson.dumps(
             services.split_response(result, text=article.text), option=orjson.OPT_INDENT_2

@@ -190,7 +190,10 @@ def evaluate_folder(path: Path, *, splitter: Splitter | None = None) -> EvalRepo
             continue
         given = case["input"]
         result = splitter.split(
-            given["text"], format=given.get("format", "text"), title=given.get("title")
+            given["text"],
+            format=given.get("format", "text"),
+            title=given.get("title"),
+            language=given.get("language"),
         )
         case_id = str(case.get("id", case_file.stem))
         scored = EvalReport(cases=1)
@@ -367,7 +370,12 @@ def _score_golden(report: EvalReport, data: Any, splitter: Splitter) -> None:
     for case in cases:
         report.golden_total += 1
         number = case.get("n", report.golden_total)
-        result = splitter.split(case["text"], format="text", title=f"Golden rule {number}")
+        result = splitter.split(
+            case["text"],
+            format="text",
+            title=f"Golden rule {number}",
+            language=case.get("language"),
+        )
         got = [s.text for s in result.statements]
         want = [fold(s) for s in case["sentences"]]
         if got == want:

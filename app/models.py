@@ -66,6 +66,10 @@ class Article(SQLModel, table=True):
     # sha256 of the normalised text: the identity that makes ingestion idempotent.
     text_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     splitter_version: str = Field(sa_column=Column(String(32), nullable=False))
+    # The language (ISO 639 primary subtag) the client gave or the splitter detected;
+    # the client's tag as given is kept apart so reprocessing splits with the same inputs.
+    language: str | None = Field(default=None, sa_column=Column(String(8), index=True))
+    client_language: str | None = Field(default=None, sa_column=Column(String(64)))
     ingested_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     integrity: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 

@@ -52,6 +52,7 @@ __all__ = [
     "Span",
     "SplitClaim",
     "SplitResponse",
+    "SplitStatement",
     "Topic",
     "TopicPage",
     "TopicRef",
@@ -65,6 +66,8 @@ ArticleFormat = TypeAliasType("ArticleFormat", Literal["text", "markdown", "html
 CitationKind = TypeAliasType("CitationKind", Literal["cited", "inline", "context"])
 
 MAX_TITLE_CHARS = 1_000
+# A BCP 47 language tag, loosely: primary subtag, then subtags (ru, de-AT, sr-Latn-RS).
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,7}$"
 MAX_URL_CHARS = 2_048
 
 NUL_REPLACEMENT = "\ufffd"
@@ -132,6 +135,13 @@ class ArticleIn(_Request):
         "When the article was published; without a zone it is taken as UTC.",
         "2026-11-27T08:30:00Z",
         default=None,
+    )
+    language: str | None = _field(
+        "The article's language as a BCP 47 tag (`ru`, `de-AT`); detected when omitted.",
+        "en",
+        default=None,
+        max_length=64,
+        pattern=LANGUAGE_TAG,
     )
 
     @field_validator("text", "title")
@@ -282,6 +292,7 @@ class ArticleRef(_Model):
     title: str | None = _field("Headline.", "Ceasefire talks resume in Geneva")
     url: str | None = _field("Where it was published.", "https://example.org/news/geneva-talks")
     published_at: datetime | None = _field("When it was published (UTC).", "2026-11-27T08:30:00Z")
+    language: str | None = _field("Language of the article (ISO 639 code).", "en", default=None)
 
 
 class Claim(SplitClaim):
@@ -295,7 +306,13 @@ class Claim(SplitClaim):
     article_id: int = _field("The article the claim comes from.", 17)
     article: ArticleRef = _field(
         "The article, so one request is enough to show the claim in context.",
-        {"id": 17, "title": "Ceasefire talks resume in Geneva", "url": None, "published_at": None},
+        {
+            "id": 17,
+            "title": "Ceasefire talks resume in Geneva",
+            "url": None,
+            "published_at": None,
+            "language": "en",
+        },
     )
     snippet: str | None = _field(
         "With `q`: the matching part of the text, matches in `<mark>`, the rest HTML-escaped.",
@@ -304,14 +321,28 @@ class Claim(SplitClaim):
     )
 
 
+class SplitStatement(SplitClaim):
+    """A statement of a split article, with the topics its paragraph adds."""
+
+    topics_context: list[TopicRef] = _field(
+        "Topics the sentence's paragraph names and the sentence does not (never in `topics`).",
+        [],
+    )
+
+
 class SplitResponse(_Model):
     """What the splitter found in an article, not stored."""
 
     title: str | None = _field("The article's headline, or null.", "Ceasefire talks resume")
     references: list[Reference] = _field("The article's reference list.", [])
-    claims: list[SplitClaim] = _field("Every statement, in order.", [])
+    claims: list[SplitStatement] = _field("Every statement, in order.", [])
     integrity: Integrity = _field("Citation problems found.", {"clean": True})
     splitter_version: str = _field("Version of the splitter.", "1.0.0")
+    language: str | None = _field(
+        "The language the article was split as (ISO 639 code, the primary subtag of the "
+        "client's `language`, else detected); null when it could not be told.",
+        "en",
+    )
 
 
 class ArticleSummary(_Model):
@@ -328,6 +359,9 @@ class ArticleSummary(_Model):
     published_at: datetime | None = _field("When it was published (UTC).", "2026-11-27T08:30:00Z")
     format: ArticleFormat = _field("Markup of the text.", "text")
     splitter_version: str = _field("Version of the splitter that made its claims.", "1.0.0")
+    language: str | None = _field(
+        "Language of the article (ISO 639 code), given by the client or detected.", "en"
+    )
     ingested_at: datetime = _field("When it was stored (UTC).", "2026-11-27T09:00:00Z")
     claim_count: int = _field("Number of claims.", 12, ge=0)
 
@@ -469,7 +503,7 @@ class Facets(_Model):
     """Top values of each requested facet over the claims matching the filters."""
 
     facets: dict[str, list[FacetValue]] = _field(
-        "Per facet (`source`, `actor`, `topic`), its top values, most frequent first.",
+        "Per facet (`source`, `actor`, `topic`, `language`), its top values, most frequent first.",
         {"source": [{"slug": "reuters", "name": "Reuters", "claim_count": 321}]},
     )
     truncated: bool = _field(

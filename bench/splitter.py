@@ -8,9 +8,11 @@ machine does not distort them; the full Splitter runs, taggers included.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from app.splitter import Splitter
 from app.splitter.types import Format
@@ -102,6 +104,35 @@ def throughput(
     return size / 1_000_000 / elapsed, len(corpus) / elapsed
 
 
+LANGUAGE_CASES = Path(__file__).parent.parent / "tests" / "fixtures" / "eval" / "languages"
+
+
+def language_throughput(
+    splitter: Splitter, language: str, *, given: bool, megabytes: float = 0.5, repeat: int = 3
+) -> float:
+    """MB/s over the language's eval articles (tests/fixtures/eval/languages), language
+    detected or given by the client."""
+    cases = [json.loads(p.read_text("utf-8")) for p in sorted(LANGUAGE_CASES.glob("*-0*.json"))]
+    articles = [c["input"] for c in cases if c["language"] == language]
+    corpus: list[dict[str, str]] = []
+    size = 0
+    while size < megabytes * 1_000_000:
+        article = articles[len(corpus) % len(articles)]
+        corpus.append(article)
+        size += len(article["text"].encode("utf-8"))
+    passes = []
+    for _ in range(repeat):
+        start = time.process_time()
+        for article in corpus:
+            splitter.split(
+                article["text"],
+                format=article["format"],  # type: ignore[arg-type]  # from the case file
+                language=language if given else None,
+            )
+        passes.append(time.process_time() - start)
+    return size / 1_000_000 / min(passes)
+
+
 ADVERSARIAL: dict[str, Callable[[int], str]] = {
     '"[" * n': lambda n: "[" * n,
     '"a." * n/2': lambda n: "a." * (n // 2),
@@ -132,6 +163,12 @@ def main() -> None:
     for fmt in formats:
         mbs, aps = throughput(splitter, fmt)
         print(f"{fmt:9} {mbs:6.2f}   {aps:8.1f}")
+    print()
+    print("language   MB/s detected   MB/s given   (tests/fixtures/eval/languages articles)")
+    for language in ("ru", "uk", "de", "fr", "es"):
+        detected = language_throughput(splitter, language, given=False)
+        given = language_throughput(splitter, language, given=True)
+        print(f"{language:9} {detected:14.2f} {given:12.2f}")
     print()
     sizes = (250_000, 500_000, 1_000_000)
     print("adversarial input".ljust(30) + "".join(f"{n:>12,}" for n in sizes))

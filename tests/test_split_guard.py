@@ -21,7 +21,14 @@ LARGE = "It rained. " * (INLINE_BYTES // 10)  # over the inline limit: a worker 
 class SlowSplitter:
     """Stands in for a split that takes far longer than anyone waits (pickled to the worker)."""
 
-    def split(self, text: str, *, format: str = "text", title: str | None = None) -> Any:
+    def split(
+        self,
+        text: str,
+        *,
+        format: str = "text",
+        title: str | None = None,
+        language: str | None = None,
+    ) -> Any:
         time.sleep(600)
 
 

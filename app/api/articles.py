@@ -66,6 +66,7 @@ async def create_article(
         text=body.text,
         format=body.format,
         title=body.title,
+        language=body.language,
         budget=settings.split_timeout,
         gone=lambda: client_gone(request),
     )
@@ -182,6 +183,7 @@ async def _guarded(
             text=item.text,
             format=item.format,
             title=item.title,
+            language=item.language,
             budget=settings.split_timeout,
             gone=lambda: client_gone(request),
         )
@@ -286,6 +288,7 @@ async def reprocess_article(
         text=source["text"],
         format=source["format"],
         title=source["client_title"],
+        language=source["client_language"],
         budget=settings.split_timeout,
         gone=lambda: client_gone(request),
     )

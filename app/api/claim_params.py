@@ -47,7 +47,7 @@ _SORTS: dict[str, repository.Order] = {
 }
 _KINDS = ("cited", "inline", "context", "any")
 Sort = TypeAliasType("Sort", Literal["position", "published_at", "-published_at", "relevance"])
-FacetName = TypeAliasType("FacetName", Literal["source", "actor", "topic"])
+FacetName = TypeAliasType("FacetName", Literal["source", "actor", "topic", "language"])
 P = TypeVar("P", bound=BaseModel)
 
 
@@ -93,6 +93,10 @@ class FilterParams(BaseModel):
     )
     until: IsoDateTime | None = Field(
         default=None, description="Articles published before (UTC if no zone)."
+    )
+    language: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}$")]] = Field(
+        default=[],
+        description="Article language, an ISO 639 code (`ru`, `de`); repeat to OR.",
     )
     q: str | None = Field(
         default=None,
@@ -186,6 +190,7 @@ def claim_filter(params: FilterParams) -> repository.ClaimFilter:
         article_url=tuple(params.article_url),
         since=params.since,
         until=params.until,
+        language=tuple(code.lower() for code in params.language),
         q=search,
         order=order,
     )

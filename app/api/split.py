@@ -47,6 +47,7 @@ async def split_article(
         text=body.text,
         format=body.format,
         title=body.title,
+        language=body.language,
         budget=settings.split_timeout,
         gone=lambda: client_gone(request),
     )

@@ -20,7 +20,8 @@ __all__ = [
 ]
 
 _SUMMARY_COLUMNS = (
-    "a.id, a.title, a.url, a.published_at, a.format, a.splitter_version, a.ingested_at, "
+    "a.id, a.title, a.url, a.published_at, a.format, a.splitter_version, a.language, "
+    "a.ingested_at, "
     "(SELECT count(*) FROM claim c WHERE c.article_id = a.id) AS claim_count"
 )
 
@@ -44,6 +45,7 @@ def _summary(row: Any) -> dict[str, Any]:
         "published_at": _utc(row.published_at),
         "format": row.format,
         "splitter_version": row.splitter_version,
+        "language": row.language,
         "ingested_at": _utc(row.ingested_at),
         "claim_count": row.claim_count,
     }

@@ -48,6 +48,7 @@ class ClaimQuery:
     articles: tuple[int, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    languages: tuple[str, ...] = ()
     search: str | None = None
     order: Order = "reading"
 
@@ -254,6 +255,13 @@ def build_claim_sql(
         if query.until:
             dates.append(f"d.published_at < {sql.bind('until', query.until)}")
         sql.where.append(f"EXISTS (SELECT 1 FROM article d WHERE {' AND '.join(dates)})")
+
+    if query.languages:
+        languages = sql.bind_list("languages", query.languages)
+        sql.where.append(
+            f"EXISTS (SELECT 1 FROM article g WHERE g.id = {article_id} "
+            f"AND g.language IN {languages})"
+        )
 
     ordering = {
         "reading": key,

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.links import claim_url
+from app.models import POSITION_BITS
 from app.repository import counters
 from app.repository.claim_query import (
     SNIPPET_END,
@@ -45,7 +46,8 @@ __all__ = [
 # Page hydration: the hot path of every list, run on the driver's cursor (see driver.py).
 _CLAIMS = (
     "SELECT c.id, c.article_id, c.position, c.text, c.section, c.span_start, c.span_end, "
-    "c.span_utf16_start, c.span_utf16_end, c.splitter_version, a.title, a.url, a.published_at "
+    "c.span_utf16_start, c.span_utf16_end, c.splitter_version, a.title, a.url, a.published_at, "
+    "a.language "
     "FROM claim c JOIN article a ON a.id = c.article_id WHERE c.id IN ({ids})"
 )
 _CITATIONS = (
@@ -114,6 +116,7 @@ def resolve_query(session: Session, *, filters: ClaimFilter) -> ClaimQuery:
         articles=tuple(dict.fromkeys(articles)),
         since=filters.since,
         until=filters.until,
+        languages=tuple(dict.fromkeys(filters.language)),
         search=filters.q,
         order=filters.order,
     )
@@ -207,6 +210,8 @@ def facet_counts(
     bounded so a facet over a huge set answers in bounded time (see
     `matching_more_than` to tell whether it was cut short).
     """
+    if facet == "language":
+        return _language_counts(session, query=query, limit=limit, scan_limit=scan_limit)
     spec = next(spec for spec in ENTITY_FILTERS if spec.param == facet)
     if is_unfiltered(query):
         # Over everything, the counters kept by writes are the answer.
@@ -236,6 +241,23 @@ def facet_counts(
     )
     params["facet_limit"] = limit
     return [dict(row._mapping) for row in session.execute(statement, params)]
+
+
+def _language_counts(
+    session: Session, *, query: ClaimQuery, limit: int, scan_limit: int
+) -> list[dict[str, Any]]:
+    """Claims per article language over (at most `scan_limit` of) the matching claims."""
+    matching = build_claim_sql(query, dialect=_dialect(session), limit=scan_limit)
+    statement = matching.clause(
+        "SELECT a.language AS slug, a.language AS name, count(*) AS claim_count "
+        f"FROM ({{}}) AS m JOIN article a ON a.id = m.key / {1 << POSITION_BITS} "
+        "WHERE a.language IS NOT NULL GROUP BY a.language "
+        "ORDER BY claim_count DESC, a.language LIMIT :facet_limit"
+    )
+    return [
+        dict(row._mapping)
+        for row in session.execute(statement, {**matching.params, "facet_limit": limit})
+    ]
 
 
 def matching_more_than(session: Session, *, query: ClaimQuery, count: int) -> bool:
@@ -279,7 +301,7 @@ def claims_by_ids(
     published_by_article: dict[int, datetime | None] = {}
     for row in _rows_for_ids(session, _CLAIMS, wanted):
         claim_id, article_id, position, claim_text, section, start, end = row[:7]
-        start16, end16, version, title, url, published = row[7:]
+        start16, end16, version, title, url, published, language = row[7:]
         if article_id not in published_by_article:
             published_by_article[article_id] = _utc(published)
         claim = {
@@ -291,6 +313,7 @@ def claims_by_ids(
                 "title": title,
                 "url": url,
                 "published_at": published_by_article[article_id],
+                "language": language,
             },
             "position": position,
             "text": claim_text,

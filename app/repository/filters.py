@@ -66,6 +66,7 @@ class ClaimFilter:
     article_url: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    language: tuple[str, ...] = ()
     q: str | None = None
     order: Order = "reading"
 
@@ -81,6 +82,7 @@ class ClaimFilter:
         params["article_url"] = list(self.article_url)
         params["since"] = [self.since.isoformat()] if self.since else []
         params["until"] = [self.until.isoformat()] if self.until else []
+        params["language"] = list(self.language)
         params["q"] = [self.q] if self.q else []
         params["order"] = [self.order]
         return {key: values for key, values in params.items() if values}

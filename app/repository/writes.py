@@ -190,7 +190,8 @@ def delete_article(session: Session, *, article_id: int) -> bool:
 def article_source(session: Session, *, article_id: int) -> dict[str, Any] | None:
     """What an article was split from: text, format and the client's title."""
     row = session.execute(
-        text("SELECT text, format, client_title FROM article WHERE id = :id"), {"id": article_id}
+        text("SELECT text, format, client_title, client_language FROM article WHERE id = :id"),
+        {"id": article_id},
     ).one_or_none()
     return None if row is None else dict(row._mapping)
 

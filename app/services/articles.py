@@ -128,6 +128,7 @@ def _rows(session: Session, *, text: str, result: SplitResult, actors: ActorRegi
         article={
             "title": result.title,
             "splitter_version": version,
+            "language": result.language,
             "integrity": integrity_json(result.integrity),
         },
         references=[
@@ -176,7 +177,9 @@ class PreparedArticle:
 
 def prepare_article(*, article: ArticleIn, splitter: Splitter) -> PreparedArticle:
     """Split and hash an article without touching the database."""
-    result = splitter.split(article.text, format=article.format, title=article.title)
+    result = splitter.split(
+        article.text, format=article.format, title=article.title, language=article.language
+    )
     return prepared_article(article=article, result=result)
 
 
@@ -212,6 +215,7 @@ def store_article(
         article={
             **rows.article,
             "client_title": article.title,
+            "client_language": article.language,
             "url": article.url,
             "published_at": article.published_at,
             "format": article.format,
@@ -257,7 +261,12 @@ def reprocess_article(
         source = repository.article_source(session, article_id=article_id)
     if source is None:
         return None
-    result = splitter.split(source["text"], format=source["format"], title=source["client_title"])
+    result = splitter.split(
+        source["text"],
+        format=source["format"],
+        title=source["client_title"],
+        language=source["client_language"],
+    )
     return store_resplit(
         engine, article_id=article_id, text=source["text"], result=result, actors=actors
     )

@@ -53,6 +53,7 @@ class _Article:
     text: str
     format: Format
     title: str | None
+    language: str | None
 
 
 def _serve(connection: Connection, splitter: Splitter, owner: int) -> None:
@@ -64,7 +65,9 @@ def _serve(connection: Connection, splitter: Splitter, owner: int) -> None:
         except EOFError:
             return
         try:
-            answer: Any = splitter.split(article.text, format=article.format, title=article.title)
+            answer: Any = splitter.split(
+                article.text, format=article.format, title=article.title, language=article.language
+            )
         except Exception as exc:  # the request fails; the worker goes on
             answer = exc
         connection.send(answer)
@@ -121,6 +124,7 @@ class SplitGuard:
         title: str | None,
         budget: float,
         gone: Callable[[], Awaitable[Any]] | None = None,
+        language: str | None = None,
     ) -> SplitResult:
         """The split of one article; SplitTooCostly past `budget` seconds, ClientGone when
         `gone()` returns first (it should wait until the client disconnects)."""
@@ -130,7 +134,7 @@ class SplitGuard:
         )
         if small or self.workers == 0:
             return await to_thread.run_sync(
-                lambda: splitter.split(text, format=format, title=title)
+                lambda: splitter.split(text, format=format, title=title, language=language)
             )
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.workers)
@@ -140,7 +144,7 @@ class SplitGuard:
                 if watch is not None and watch.done():
                     raise ClientGone
                 return await self._in_worker(
-                    splitter, _Article(text, format, title), budget=budget, watch=watch
+                    splitter, _Article(text, format, title, language), budget=budget, watch=watch
                 )
         finally:
             if watch is not None:

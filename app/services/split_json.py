@@ -88,10 +88,14 @@ def split_response(result: SplitResult, *, text: str) -> dict[str, Any]:
                     {"slug": a.slug, "name": a.name, "type": a.type} for a in statement.actors
                 ],
                 "topics": [{"slug": t.slug, "name": t.name} for t in statement.topics],
+                "topics_context": [
+                    {"slug": t.slug, "name": t.name} for t in statement.topics_context
+                ],
                 "splitter_version": result.splitter_version,
             }
             for statement in result.statements
         ],
         "integrity": integrity_json(result.integrity),
         "splitter_version": result.splitter_version,
+        "language": result.language,
     }

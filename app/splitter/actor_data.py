@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Literal, cast
 
 import yaml
 
+from app.splitter.actor_languages import translated_forms
 from app.splitter.actor_text import fold, slugify
 from app.splitter.types import ActorType
 
@@ -36,6 +37,7 @@ __all__ = [
     "load_rules",
     "load_specs",
     "person_surnames",
+    "read_yaml",
     "spec_from_mapping",
 ]
 
@@ -87,7 +89,7 @@ class Rules:
     given_names: tuple[str, ...]  # first names that start a person's name
 
 
-def _read_yaml(name: str) -> Any:
+def read_yaml(name: str) -> Any:
     path = resources.files("app.splitter").joinpath("data", name)
     with path.open("r", encoding="utf-8") as handle:
         return yaml.load(handle, Loader=yaml.CSafeLoader)
@@ -144,13 +146,26 @@ def load_specs() -> tuple[Spec, ...]:
     specs: list[Spec] = []
     seen: set[str] = set()
     for filename, default_type in _ENTRY_FILES:
-        for item in _read_yaml(filename) or ():
+        for item in read_yaml(filename) or ():
             spec = spec_from_mapping(item, default_type=default_type, particles=particles)
             if spec.slug in seen:
                 raise ValueError(f"{filename}: duplicate actor slug {spec.slug!r}")
             seen.add(spec.slug)
-            specs.append(spec)
+            specs.append(_with_translations(spec))
     return tuple(specs)
+
+
+def _with_translations(spec: Spec) -> Spec:
+    """The spec with its names in other languages (actor_languages) as plain names."""
+    translated = translated_forms()
+    extra = [*translated.get(spec.slug, ())]
+    if spec.type == "country" and spec.iso_code:
+        extra.extend(translated.get(spec.iso_code, ()))
+    if not extra:
+        return spec
+    known = {form for form, _kind in spec.forms}
+    added = tuple((form, "name") for form in dict.fromkeys(extra) if form not in known)
+    return replace(spec, forms=spec.forms + cast(tuple[tuple[str, FormKind], ...], added))
 
 
 def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
@@ -160,7 +175,7 @@ def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
 @functools.cache
 def load_rules() -> Rules:
     """The shipped context word lists, parsed once per process."""
-    data = _read_yaml("actors_rules.yaml")
+    data = read_yaml("actors_rules.yaml")
     return Rules(
         roles=_strings(data.get("roles")),
         reporting_verbs=_strings(data.get("reporting_verbs")),

@@ -60,6 +60,10 @@ class _Sentence(SentenceBase):
         text = self.text
         if start < 2 or text[start - 1] != " ":
             return False
+        if text[start] > "\u024f":
+            # beyond Latin script (Cyrillic, Arabic) the registry has the whole names, and a
+            # capitalised word before a country opens the sentence ("Делегация Украины")
+            return False
         word = previous_word(text, start - 1)
         if not word[:1].isupper() or not word[-1:].isalpha():
             return False  # quick exit: lower case, or ends in punctuation ("Russia's,")

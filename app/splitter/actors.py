@@ -19,9 +19,11 @@ from app.splitter.actor_data import (
     load_rules,
     load_specs,
     person_surnames,
+    read_yaml,
 )
 from app.splitter.actor_index import Index, MatchKind, build_index
 from app.splitter.actor_match import EntityRecognizer, tag_sentences
+from app.splitter.actor_orgs import default_recognizer
 from app.splitter.types import Actor, ActorType
 
 __all__ = ["ActorEntry", "ActorRegistry", "EntityRecognizer"]
@@ -176,4 +178,6 @@ def _shipped_kinds() -> dict[tuple[str, str], FormKind]:
 
 @functools.cache
 def _default_registry() -> ActorRegistry:
-    return ActorRegistry(_entry(spec) for spec in load_specs())
+    heads = tuple(str(h) for h in read_yaml("actors_rules.yaml").get("organisation_heads", ()))
+    registry = ActorRegistry(_entry(spec) for spec in load_specs())
+    return registry.with_recognizers(default_recognizer(heads)) if heads else registry

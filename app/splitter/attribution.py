@@ -8,8 +8,10 @@ reader would recognise as a news outlet ("the Moscow Times reported").
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from app.splitter.sources import SourceRegistry, slugify
 from app.splitter.types import Source
@@ -34,6 +36,37 @@ _OUTLET_WORD = re.compile(
 )
 
 
+# A phrase that ends in an apostrophe (l') or an Arabic attached preposition (لـ) joins
+# the next word without a space.
+_JOINS = ("'", "’", "لـ")
+
+
+def _phrase(phrase: str) -> str:
+    """One cue phrase as a pattern: any run of spaces between its words, then its joint."""
+    body = r"\s+".join(re.escape(word) for word in phrase.split())
+    return body + (r"\s*" if phrase.endswith(_JOINS) else r"\s+")
+
+
+def _alternation(phrases: list[str]) -> str:
+    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+@functools.cache
+def _cues() -> tuple[str, str, str]:
+    """The other languages' cues (data/attribution_cues.json): before, between, after."""
+    raw = json.loads(
+        resources.files("app.splitter").joinpath("data/attribution_cues.json").read_text("utf-8")
+    )
+    languages = [value for key, value in raw.items() if not key.startswith("about")]
+    before = _alternation([p for lang in languages for p in lang["before"]])
+    between = _alternation([p for lang in languages for p in lang["between"]])
+    after = "|".join(
+        r"\s+".join(re.escape(w) for w in p.split())
+        for p in sorted({p for lang in languages for p in lang["after"]}, key=len, reverse=True)
+    )
+    return before, between, after
+
+
 @functools.lru_cache(maxsize=2048)
 def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """The attribution patterns over the publisher names one sentence holds.
@@ -47,7 +80,11 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     outlet = rf"(?P<outlet>{_OUTLET_NAME})(?![\w-])"
     either = rf"(?:{known}|{outlet})"
     the = r"(?:[Tt]he\s+)?"
+    before, between, after = _cues()
+    quote = r"[«\"„“]?"
     return (
+        re.compile(rf"(?<!\w)(?:{before})(?:(?:{between})){{0,2}}{quote}{known}", re.IGNORECASE),
+        re.compile(rf"{known}[»\"“”]?,?\s+(?:{after})(?!\w)", re.IGNORECASE),
         re.compile(rf"\(\s*{known}\s*\)"),
         re.compile(rf"\b[Aa]ccording\s+to\s+{the}{either}"),
         re.compile(rf"{the}{either}\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"),
@@ -61,6 +98,33 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
             rf"\b(?:in\s+a|in\s+an)\s+(?:report|interview|article|story)\s+(?:by|with|for|in)\s+{the}{either}"
         ),
     )
+
+
+_QUOTED_NAME = re.compile(r"«([^«»]{2,60})»")
+
+
+@functools.cache
+def _cue_before_quote() -> re.Pattern[str]:
+    before, between, _after = _cues()
+    return re.compile(rf"(?<!\w)(?:{before})(?:(?:{between})){{0,2}}$", re.IGNORECASE)
+
+
+@functools.cache
+def _nominatives() -> tuple[tuple[str, str], ...]:
+    """(oblique ending, nominative ending) pairs of Russian and Ukrainian, longest first."""
+    pairs = {
+        (oblique, nominative)
+        for table in (_declension("ru"), _declension("uk"))
+        for nominative, obliques in table.items()
+        for oblique in obliques
+    }
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def _declension(language: str) -> dict[str, list[str]]:
+    from app.splitter.actor_languages import endings
+
+    return endings(language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +146,9 @@ class InlineAttribution:
         """Publishers the sentence names as its source, in order of appearance, once each."""
         found: list[tuple[int, Source]] = []
         names = self.registry.names_in(sentence)
-        if not names and not _OUTLET_WORD.search(sentence):
+        if "«" in sentence:
+            found.extend(self._declined_in_quotes(sentence))
+        if not names and not _OUTLET_WORD.search(sentence) and not found:
             return []  # no publisher name at all: nothing to attribute
         for pattern in _patterns(names):
             for match in pattern.finditer(sentence):
@@ -110,3 +176,20 @@ class InlineAttribution:
             if source not in result:
                 result.append(source)
         return result
+
+    def _declined_in_quotes(self, sentence: str) -> list[tuple[int, Source]]:
+        """'по данным «Медузы»': a quoted, declined publisher name after a cue (Медуза)."""
+        found: list[tuple[int, Source]] = []
+        for match in _QUOTED_NAME.finditer(sentence):
+            if not _cue_before_quote().search(sentence, max(0, match.start() - 60), match.start()):
+                continue
+            name = match.group(1).strip()
+            source = self.registry.named(name)
+            for oblique, nominative in _nominatives() if source is None else ():
+                if oblique and name.endswith(oblique):
+                    source = self.registry.named(name[: -len(oblique)] + nominative)
+                    if source is not None:
+                        break
+            if source is not None:
+                found.append((match.start(1), source))
+        return found

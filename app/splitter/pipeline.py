@@ -15,6 +15,7 @@ from typing import Protocol
 from app.splitter.attribution import InlineAttribution
 from app.splitter.blocks import extract_blocks
 from app.splitter.furniture import FurnitureRules
+from app.splitter.language import detect_language, primary_language
 from app.splitter.markers import cites_by_superscript, find_markers
 from app.splitter.normalise import normalise
 from app.splitter.references import find_references
@@ -86,6 +87,7 @@ class State:
     text: str
     format: Format
     client_title: str | None
+    client_language: str | None = None  # the client's BCP 47 tag, as given
     clean: str = ""
     blocks: list[Block] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
@@ -98,7 +100,9 @@ class State:
     citations: list[list[Citation]] = field(default_factory=list)
     actors: list[tuple[Actor, ...]] = field(default_factory=list)
     topics: list[tuple[Topic, ...]] = field(default_factory=list)
+    topics_context: list[tuple[Topic, ...]] = field(default_factory=list)
     integrity: Integrity = field(default_factory=Integrity)
+    language: str | None = None  # ISO 639 primary subtag, given or detected
 
 
 def cut_markers(
@@ -166,6 +170,14 @@ def step_structure(state: State, tools: Tools) -> None:
     )
 
 
+def step_language(state: State, tools: Tools) -> None:
+    """The article's language: the client's tag when it is one, else detected from the body."""
+    state.language = primary_language(state.client_language)
+    if state.language is None:
+        body = [t for t, role in zip(state.texts, state.roles, strict=True) if role == "body"]
+        state.language = detect_language(body)
+
+
 def step_segment(state: State, tools: Tools) -> None:
     """Sentences of the body blocks, each with the markers it holds."""
     for index, (block, role) in enumerate(zip(state.blocks, state.roles, strict=True)):
@@ -173,7 +185,9 @@ def step_segment(state: State, tools: Tools) -> None:
             continue
         markers = state.markers[index]
         first = 0  # markers and sentences are both in order: walk them together
-        for start, end in segment_block(block.text, markers, abbreviations=tools.abbreviations):
+        for start, end in segment_block(
+            block.text, markers, abbreviations=tools.abbreviations, language=state.language
+        ):
             while first < len(markers) and markers[first].start < start:
                 first += 1
             last = first
@@ -239,6 +253,14 @@ def step_tag(state: State, tools: Tools) -> None:
     sections = [state.sections[s.block] for s in state.sentences]
     state.actors = tools.actors.tag(texts) if tools.actors is not None else []
     state.topics = tools.topics.tag(texts, sections) if tools.topics is not None else []
+    # a paragraph's topics, once per paragraph; each sentence gets those it lacks
+    by_block: dict[int, dict[Topic, None]] = {}
+    for sentence, topics in zip(state.sentences, state.topics, strict=False):
+        by_block.setdefault(sentence.block, {}).update(dict.fromkeys(topics))
+    state.topics_context = [
+        tuple(t for t in by_block.get(sentence.block, {}) if t not in topics)
+        for sentence, topics in zip(state.sentences, state.topics, strict=False)
+    ]
 
 
 def step_integrity(state: State, tools: Tools) -> None:
@@ -274,6 +296,7 @@ STEPS: tuple[tuple[str, Callable[[State, Tools], None]], ...] = (
     ("references", step_references),
     ("markers", step_markers),
     ("structure", step_structure),
+    ("language", step_language),
     ("segment", step_segment),
     ("citations", step_citations),
     ("tag", step_tag),
@@ -299,6 +322,7 @@ def run(state: State, tools: Tools) -> SplitResult:
                 citations=tuple(state.citations[position]),
                 actors=state.actors[position] if state.actors else (),
                 topics=state.topics[position] if state.topics else (),
+                topics_context=state.topics_context[position] if state.topics_context else (),
             )
         )
     return SplitResult(
@@ -307,4 +331,5 @@ def run(state: State, tools: Tools) -> SplitResult:
         statements=tuple(statements),
         integrity=state.integrity,
         splitter_version=tools.version,
+        language=state.language,
     )

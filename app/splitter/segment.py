@@ -12,14 +12,51 @@ import functools
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 import sentencex
 
 from app.splitter.text import Marker
 
-__all__ = ["Abbreviations", "segment_block"]
+__all__ = ["Abbreviations", "LanguageRules", "segment_block"]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageRules:
+    """One language's corrections (data/abbreviations.json, `languages`)."""
+
+    titles: frozenset[str]
+    never_final: frozenset[str]
+    months: frozenset[str]
+    ordinals: bool
+    openers: frozenset[str]
+    lowercase_continues: bool
+    initials: bool
+    final_before_capital: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_data(cls, raw: dict[str, Any]) -> LanguageRules:
+        """Rules from one entry of the data file."""
+        return cls(
+            titles=frozenset(raw["titles"]),
+            never_final=frozenset(_squeeze(a) for a in raw["never_final"]),
+            months=frozenset(raw["months"]),
+            ordinals=bool(raw["ordinals"]),
+            openers=frozenset(raw["openers"]),
+            lowercase_continues=bool(raw["lowercase_continues"]),
+            initials=bool(raw["initials"]),
+            final_before_capital=frozenset(
+                _squeeze(a) for a in raw.get("final_before_capital", ())
+            ),
+        )
+
+
+def _squeeze(abbreviation: str) -> str:
+    """'z. B' and 'z.B.' alike: lower case, no spaces, no final period."""
+    return abbreviation.lower().replace(" ", "").rstrip(".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +71,7 @@ class Abbreviations:
     sentence_openers: frozenset[str]
     speech_verbs: frozenset[str]
     after_speech_verb: frozenset[str]
+    languages: Mapping[str, LanguageRules] = field(default_factory=dict)
 
     @classmethod
     @functools.cache
@@ -51,6 +89,10 @@ class Abbreviations:
             sentence_openers=frozenset(raw["sentence_openers"]),
             speech_verbs=frozenset(raw["speech_verbs"]),
             after_speech_verb=frozenset(raw["after_speech_verb"]),
+            # a plain dict (not a read-only proxy): Tools are pickled to the worker pool
+            languages={
+                code: LanguageRules.from_data(rules) for code, rules in raw["languages"].items()
+            },
         )
 
 
@@ -108,9 +150,12 @@ def _mask(text: str, markers: list[Marker]) -> tuple[str, _Runs, set[int]]:
     return "".join(parts), runs, cuts
 
 
-def _base_boundaries(masked: str) -> list[int]:
+def _base_boundaries(masked: str, language: str) -> list[int]:
     """sentencex boundaries (positions where a new sentence starts), excluding 0 and end."""
-    pieces = sentencex.segment("en", masked)
+    try:
+        pieces = sentencex.segment(language, masked)
+    except Exception:  # a language sentencex mishandles splits as English, never fails
+        pieces = sentencex.segment("en", masked)
     if "".join(pieces) != masked:
         return []
     bounds: list[int] = []
@@ -200,14 +245,72 @@ def _follows(previous: str, current: str) -> bool:
     return previous.isalpha() and current.isalpha() and ord(current) == ord(previous) + 1
 
 
+# The word before a boundary (abbreviation or number, period included) and the one after.
+_WORD_BEFORE = re.compile(r"(?:^|[\s(\"“«„])([^\s(\"“«„]+)\.\s*$")
+_WORD_AFTER = re.compile(r"\s*[\"“«„(]?(\w[\w'’-]*)")
+_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _keeps_going_in(before: str, after: str, rules: LanguageRules) -> bool:
+    """True when one language's rules say the sentence goes on across this boundary."""
+    match = _WORD_BEFORE.search(before)
+    if match is None:
+        return False
+    following = _WORD_AFTER.match(after)
+    if following is None:
+        return False
+    word = following.group(1)
+    if rules.lowercase_continues and word[:1].islower():
+        return True
+    token = re.split(r"['’]", match.group(1))[-1]  # L'art. -> art
+    squeezed = _squeeze(token)
+    if squeezed in rules.never_final or _squeeze(before[-12:].split("(")[-1]) in rules.never_final:
+        return True
+    if squeezed in rules.titles and (word[:1].isupper() or word[:1].isdigit()):
+        return True
+    if rules.initials and len(token) == 1 and token.isupper() and word[:1].isupper():
+        return True
+    if _NUMBER.fullmatch(token):
+        if word.lower() in rules.months:
+            return True
+        return rules.ordinals and word[:1].isupper() and word not in rules.openers
+    return False
+
+
+_LIST_END = re.compile(r"(?<!\w)(\w+)\.\s+(?=[^\W\d_])")
+
+
+def _list_ends(masked: str, rules: LanguageRules) -> set[int]:
+    """Boundaries after a list-closing abbreviation before a capitalised word (usw. Die)."""
+    found: set[int] = set()
+    for match in _LIST_END.finditer(masked):
+        nxt = masked[match.end() : match.end() + 1]
+        if nxt.isupper() and match.group(1).lower() in rules.final_before_capital:
+            found.add(match.end())
+    return found
+
+
 def segment_block(
-    text: str, markers: list[Marker], *, abbreviations: Abbreviations
+    text: str,
+    markers: list[Marker],
+    *,
+    abbreviations: Abbreviations,
+    language: str | None = None,
 ) -> list[tuple[int, int]]:
     """Sentences of one block as (start, end) in block coordinates, markers attached."""
     masked, index_of, cuts = _mask(text, markers)
     if not masked.strip():
         return []
-    bounds = set(_base_boundaries(masked))
+    rules = abbreviations.languages.get(language) if language else None
+    bounds = set(_base_boundaries(masked, language or "en"))
+    if rules is not None and rules.final_before_capital:
+        bounds |= _list_ends(masked, rules)
+    if rules is not None:
+        for bound in sorted(bounds):
+            if _keeps_going_in(
+                masked[max(0, bound - 40) : bound], masked[bound : bound + 40], rules
+            ):
+                bounds.discard(bound)
     # Corrections that keep a sentence going.
     for bound in sorted(bounds):
         if _keeps_going(

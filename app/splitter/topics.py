@@ -12,7 +12,7 @@ import functools
 import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -90,7 +90,26 @@ def _load(text: str, suffix: str) -> Any:
 @functools.cache
 def _default_data() -> tuple[tuple[TopicEntry, ...], float | None]:
     resource = resources.files("app.splitter").joinpath("data", "topics.yaml")
-    return _parse(_load(resource.read_text(encoding="utf-8"), ".yaml"))
+    entries, threshold = _parse(_load(resource.read_text(encoding="utf-8"), ".yaml"))
+    return _with_languages(entries), threshold
+
+
+def _with_languages(entries: tuple[TopicEntry, ...]) -> tuple[TopicEntry, ...]:
+    """The entries with their patterns in other languages (data/topics_languages.yaml)."""
+    resource = resources.files("app.splitter").joinpath("data", "topics_languages.yaml")
+    extra: Mapping[str, Mapping[str, Any]] = _load(resource.read_text(encoding="utf-8"), ".yaml")
+    return tuple(
+        replace(
+            entry,
+            patterns=entry.patterns
+            + tuple(
+                pattern
+                for by_language in extra.get(entry.slug, {}).values()
+                for pattern in _patterns(by_language)
+            ),
+        )
+        for entry in entries
+    )
 
 
 class TopicTaxonomy:

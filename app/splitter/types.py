@@ -96,6 +96,8 @@ class Statement:
     citations: tuple[Citation, ...] = ()
     actors: tuple[Actor, ...] = ()
     topics: tuple[Topic, ...] = ()
+    # topics its paragraph's other sentences name and it only implies; never in `topics`
+    topics_context: tuple[Topic, ...] = ()
 
     @property
     def sources(self) -> tuple[Citation, ...]:
@@ -137,3 +139,4 @@ class SplitResult:
     statements: tuple[Statement, ...]
     integrity: Integrity = field(default_factory=Integrity)
     splitter_version: str = ""
+    language: str | None = None  # ISO 639 primary subtag, given by the client or detected

@@ -151,6 +151,7 @@ class TestFilters:
             "title": "Grain corridor reopens after weeks of delay",
             "url": "https://news.example.org/grain.txt",
             "published_at": "2026-11-01T09:00:00+00:00",
+            "language": "en",
         }
 
 
