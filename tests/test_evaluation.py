@@ -50,11 +50,13 @@ def test_per_case_and_per_kind_lines_show_a_weak_case() -> None:
     report = evaluate_folder(CASES)
     assert report.cases_right == 0  # its one case misses a statement
     lines = format_cases(report).splitlines()
-    assert lines[0] == "per case" and "per kind" in lines
+    assert lines[0] == "per case"
+    assert "per kind" in lines
     case_line = next(line for line in lines if line.startswith(report.by_case[0][0]))
     assert case_line.split()[-1] == "0/1"
 
 
 def test_summary_leaves_the_misses_out() -> None:
     text = format_report(evaluate_folder(CASES), misses=False)
-    assert "misses" not in text and "cases fully right" in text
+    assert "misses" not in text
+    assert "cases fully right" in text
