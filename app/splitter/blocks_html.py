@@ -23,7 +23,9 @@ from html.parser import HTMLParser
 
 from app.splitter.html_guard import guard_html
 from app.splitter.markers import expand_labels
+from app.splitter.page_meta import LD_JSON_MAX, page_meta
 from app.splitter.text import Block, BlockBuilder, BlockKind, Marker
+from app.splitter.types import PageMeta
 
 __all__ = ["html_blocks", "html_page_blocks"]
 
@@ -131,7 +133,7 @@ _FURNITURE_CLASS = re.compile(
 # article's column), so only MediaWiki's own furniture is dropped by name.
 _PAGE_FURNITURE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:mw-editsection|editsection|hatnote|navbox|noprint|infobox|"
-    r"mw-jump-link|vector-[a-z-]+|sr-only|visually-hidden)(?:$|[\s_-])",
+    r"mw-jump-link|catlinks|sr-only|visually-hidden)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 _FOOTNOTE_CLASS = re.compile(
@@ -160,6 +162,7 @@ class _Context:
 
 
 _ROOT = _Context("#root", False, "para", 0, "", None, False, False, 0, "")
+_META_TAGS_MAX = 500  # a page's head holds some dozens; the rest of a hostile page is ignored
 _BOXES = frozenset(["div", "section", "article", "main", "td", "body"])
 
 
@@ -193,6 +196,9 @@ class _Reader(HTMLParser):
         self.next_container = 1
         self.title: BlockBuilder | None = None  # the page <title> while it is read
         self.title_block: Block | None = None
+        self.meta_tags: list[dict[str, str]] = []  # attributes of <meta> and <link> tags
+        self.scripts: list[str] = []  # JSON-LD script texts
+        self.ld_json: list[str] | None = None  # the JSON-LD script being read
 
     def position(self) -> int:
         """Input offset of the event being handled."""
@@ -244,6 +250,8 @@ class _Reader(HTMLParser):
             self._append(self.title, start, end, decoded)
             return
         if context.drop:
+            if self.ld_json is not None and context.name == "script":
+                self.ld_json.append(self.source[start:end])
             return
         if not len(self.builder):
             self.block_context = context
@@ -297,6 +305,8 @@ class _Reader(HTMLParser):
             if not parent.drop and len(self.builder):
                 self.builder.line_break(start, end)
             return
+        if name in ("meta", "link") and len(self.meta_tags) < _META_TAGS_MAX:
+            self.meta_tags.append({key: value or "" for key, value in attr_list})
         if name in _VOID:
             return
         attrs: dict[str, str] = {}
@@ -361,6 +371,8 @@ class _Reader(HTMLParser):
         )
         self.stack.append(context)
         self.open_names[name] += 1
+        if name == "script" and attrs.get("type", "").strip().lower() == "application/ld+json":
+            self.ld_json = [] if len(self.scripts) < LD_JSON_MAX else None
         if name == "sup" and not drop:
             self.sup_start = (len(self.builder), self.builder.mark())
             self.sup_hash = hash_link
@@ -375,6 +387,9 @@ class _Reader(HTMLParser):
             self._link_marker()
         if name == "sup" and self.sup_start is not None:
             self._sup_marker()
+        if name == "script" and self.ld_json is not None:
+            self.scripts.append("".join(self.ld_json))
+            self.ld_json = None
         if name == "title" and self.title is not None:
             self.title_block = self.title.build("heading", container="title")
             self.title = None
@@ -447,11 +462,12 @@ class _Reader(HTMLParser):
             self.boxes.insert(0, "")
 
 
-def html_page_blocks(source: str) -> tuple[list[Block], list[str]]:
-    """Blocks of a whole page (see `html_blocks`) and each one's enclosing box."""
+def html_page_blocks(source: str) -> tuple[list[Block], list[str], PageMeta | None]:
+    """Blocks of a whole page (see `html_blocks`), each one's enclosing box, its metadata."""
     reader = _Reader(source, page=True)
     blocks = reader.read()
-    return blocks, reader.boxes + [""] * (len(blocks) - len(reader.boxes))
+    boxes = reader.boxes + [""] * (len(blocks) - len(reader.boxes))
+    return blocks, boxes, page_meta(reader.meta_tags, reader.scripts)
 
 
 def html_blocks(source: str, *, page: bool = False) -> list[Block]:

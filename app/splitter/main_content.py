@@ -17,8 +17,12 @@ finds nothing keeps all its blocks.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+
+from trafilatura import bare_extraction
+from trafilatura.settings import Document, Extractor
 
 from app.splitter.furniture import has_terminal
 from app.splitter.text import Block
@@ -31,6 +35,7 @@ _SHINGLE = 3
 _KEEP_SHARE = 0.5  # a block is the article's when half its shingles are in the extract
 _BOX_VOTES = 2  # article paragraphs the extract kept in a box before its other prose counts
 _PROSE_WORDS = 8
+_LIST_LINE = 40  # characters per line under which an extract reads like a link list
 _REFERENCE_LINE = re.compile(r"https?://|www\.|^\s*(?:\[\d{1,3}\]|\^?\d{1,3}[.)])\s")
 
 
@@ -49,14 +54,26 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
 
 
-def _extract(source: str) -> str:
-    """The extractor's plain text of the page's main content ("" when it finds none)."""
-    import trafilatura
+@functools.cache
+def _options(*, fast: bool) -> Extractor:
+    """trafilatura's settings, built once: it reads them and keeps nothing per call."""
+    return Extractor(output_format="python", comments=False, tables=True, dedup=False, fast=fast)
 
-    text = trafilatura.extract(
-        source, include_comments=False, include_tables=True, deduplicate=False
-    )
-    return text or ""
+
+def _run(source: str, *, fast: bool) -> str:
+    document = bare_extraction(source, options=_options(fast=fast))
+    return (document.text or "") if isinstance(document, Document) else ""
+
+
+def _extract(source: str) -> str:
+    """The extractor's plain text of the page's main content ("" when it finds none).
+
+    Its fast mode first (its fallback extractors cost as much again); when that text
+    reads like a link list (short lines), the full mode, which compares it with them."""
+    text = _run(source, fast=True)
+    if text and len(text) < _LIST_LINE * (text.count("\n") + 1):
+        return _run(source, fast=False)
+    return text
 
 
 def _is_article(block: Block, kept: set[tuple[str, ...]], words: set[str]) -> bool:

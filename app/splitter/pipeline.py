@@ -27,6 +27,7 @@ from app.splitter.types import (
     Citation,
     Format,
     Integrity,
+    PageMeta,
     Reference,
     Span,
     SplitResult,
@@ -99,6 +100,7 @@ class State:
     actors: list[tuple[Actor, ...]] = field(default_factory=list)
     topics: list[tuple[Topic, ...]] = field(default_factory=list)
     integrity: Integrity = field(default_factory=Integrity)
+    page: PageMeta | None = None  # a whole HTML page's own metadata
 
 
 def cut_markers(
@@ -126,7 +128,7 @@ def step_normalise(state: State, tools: Tools) -> None:
 
 def step_blocks(state: State, tools: Tools) -> None:
     """Blocks of extracted text per format, each with its offset map."""
-    state.blocks = extract_blocks(state.clean, state.format)
+    state.blocks, state.page = extract_blocks(state.clean, state.format)
     state.roles = ["body"] * len(state.blocks)
 
 
@@ -161,9 +163,16 @@ def step_structure(state: State, tools: Tools) -> None:
         state.texts,
         state.roles,
         format=state.format,
-        client_title=state.client_title,
+        client_title=state.client_title or _page_title(state),
         rules=tools.rules,
     )
+
+
+def _page_title(state: State) -> str | None:
+    """A whole page's own headline (JSON-LD, og:title) when no <h1> of its article gives one."""
+    if state.page is None or any(b.kind == "heading" and b.level == 1 for b in state.blocks):
+        return None
+    return state.page.title
 
 
 def step_segment(state: State, tools: Tools) -> None:
@@ -307,4 +316,5 @@ def run(state: State, tools: Tools) -> SplitResult:
         statements=tuple(statements),
         integrity=state.integrity,
         splitter_version=tools.version,
+        page=state.page,
     )
