@@ -14,7 +14,9 @@ measure the specialist alone; its plain text is then split as text, so both
 count statements alike). Texts are compared as lower-case word
 sequences:
 - main-text recall: the share of the article's sentences (the ground truth
-  cut at sentence ends) whose words come out, in order, in the output;
+  cut at sentence ends) whose words come out, in order, in the output; also
+  over its prose sentences alone, since headings, table rows and captions
+  are never statements;
 - furniture leak rate: the share of the output's statements whose words are
   not in the article.
 Both are pooled over all pages (micro averages) and printed with the
@@ -40,13 +42,16 @@ def words(text: str) -> str:
     return " " + " ".join(_WORD.findall(text.casefold())) + " "
 
 
-def sentences(text: str) -> list[str]:
-    """The ground truth's sentences, as word strings (three words at least)."""
+def sentences(text: str) -> list[tuple[str, bool]]:
+    """The ground truth's sentences as word strings (three words at least), each with
+    whether it is prose: six words or more ending with . ! ? (not a heading, a table row,
+    a caption or a list item, which the splitter does not make statements of)."""
     found = []
     for piece in _SENTENCE_END.split(text):
         folded = words(piece)
         if folded.count(" ") >= 4:
-            found.append(folded)
+            prose = folded.count(" ") >= 7 and piece.rstrip(" \"'”’)]").endswith((".", "!", "?"))
+            found.append((folded, prose))
     return found
 
 
@@ -125,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     truth = json.loads((args.path / "ground-truth.json").read_text(encoding="utf-8"))
     keys = sorted(truth)[: args.limit or None]
     extract = EXTRACTORS[args.extractor]()
-    found = total = leaked = emitted = 0
+    found = total = leaked = emitted = prose_found = prose_total = 0
     size = 0
     spent = 0.0
     rows = []
@@ -138,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         body = words(truth[key].get("articleBody", ""))
         output = "".join(words(text) for text in out)
         expected = sentences(truth[key].get("articleBody", ""))
-        hits = sum(1 for sentence in expected if sentence in output)
+        hits = sum(1 for sentence, _prose in expected if sentence in output)
+        prose_total += sum(1 for _sentence, prose in expected if prose)
+        prose_found += sum(1 for sentence, prose in expected if prose and sentence in output)
         leaks = [text for text in out if words(text).strip() and words(text) not in body]
         found += hits
         total += len(expected)
@@ -147,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((hits / max(1, len(expected)), len(leaks) / max(1, len(out)), key, leaks))
     print(f"{args.extractor}: {len(keys)} pages, {size / 1e6:.1f} MB of HTML")
     print(f"main-text recall     {found / max(1, total):.3f}  ({found}/{total} sentences)")
+    print(
+        f"  of prose sentences {prose_found / max(1, prose_total):.3f}  "
+        f"({prose_found}/{prose_total}: headings, table rows, captions, list items left out)"
+    )
     print(f"furniture leak rate  {leaked / max(1, emitted):.3f}  ({leaked}/{emitted} statements)")
     print(f"throughput           {size / 1e6 / max(spent, 1e-9):.2f} MB/s ({spent:.1f} s CPU)")
     for recall, leak, key, leaks in sorted(rows, key=lambda r: r[0] - r[1])[: args.show]:
