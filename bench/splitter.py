@@ -145,6 +145,22 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     '"<!--" * n/4 (html)': lambda n: "<!--" * (n // 4),
     '"</" * n/2 (html)': lambda n: "</" * (n // 2),
     '"&#" * n/2 (html)': lambda n: "&#" * (n // 2),
+    # whole pages (a <body>): the main-content extractor reads them too (issue 18)
+    "page: nested <div> (html)": lambda n: "<body>" + "<div>" * (n // 5) + "<p>Talks resumed.</p>",
+    "page: unclosed <p>a (html)": lambda n: "<body>" + "<p>a" * (n // 4),
+    'page: "<a x="" * n/6 (html)': lambda n: "<body>" + '<a x="' * (n // 6),
+    "page: <meta> tags (html)": lambda n: (
+        "<body>" + '<meta property="og:title" content="x">' * (n // 38)
+    ),
+    "page: unclosed JSON-LD (html)": lambda n: (
+        "<body>" + '<script type="application/ld+json">{"a":[' * (n // 41)
+    ),
+    "page: JSON-LD scripts (html)": lambda n: (
+        "<body>"
+        + ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"x"}</script>')
+        * (n // 84)
+    ),
+    "page: table soup (html)": lambda n: "<body><table>" + "<tr><td>a<td>b" * (n // 14),
     '"*a" * n/2 (markdown)': lambda n: "*a" * (n // 2),
     "[n] entries on one line": lambda n: (
         "x.[1]\n\n" + " ".join(f"[{i % 999 + 1}] Reuters" for i in range(n // 12))

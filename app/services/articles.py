@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from app import repository
 from app.db import session_scope
 from app.errors import PayloadTooLarge
 from app.models import MAX_POSITION
-from app.schemas import ArticleIn
+from app.schemas import MAX_URL_CHARS, ArticleIn
 from app.services.registries import actor_rows
 from app.services.split_json import Utf16Offsets, integrity_json, source_json
 from app.splitter import Citation, SplitResult, Splitter
@@ -200,6 +201,27 @@ def ingest_article(
     return store_article(session, prepared=prepared, actors=actors)
 
 
+def _page_published(result: SplitResult) -> datetime | None:
+    """A whole page's own publication date (JSON-LD, Open Graph) in UTC, when it parses."""
+    written = result.page.published if result.page else None
+    if not written:
+        return None
+    try:
+        value = datetime.fromisoformat(written)
+    except ValueError:
+        return None  # a date written some other way: the client can send it
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _page_url(result: SplitResult) -> str | None:
+    """A whole page's canonical URL, when it is an absolute http(s) URL that fits."""
+    url = result.page.url if result.page else None
+    if url is None or len(url) > MAX_URL_CHARS:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def store_article(
     session: Session, *, prepared: PreparedArticle, actors: ActorRegistry
 ) -> IngestOutcome:
@@ -216,8 +238,8 @@ def store_article(
             **rows.article,
             "client_title": article.title,
             "client_language": article.language,
-            "url": article.url,
-            "published_at": article.published_at,
+            "url": article.url or _page_url(result),
+            "published_at": article.published_at or _page_published(result),
             "format": article.format,
             "text": article.text,
             "text_hash": digest,

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from app.splitter.blocks_html import html_blocks
+from app.splitter.blocks_html import html_blocks, html_page_blocks
 from app.splitter.blocks_markdown import markdown_blocks
 from app.splitter.blocks_text import text_blocks
+from app.splitter.main_content import is_whole_page, main_blocks
 from app.splitter.text import Block
-from app.splitter.types import Format
+from app.splitter.types import Format, PageMeta
 
 __all__ = ["extract_blocks"]
 
 
-def extract_blocks(clean: str, format: Format) -> list[Block]:
-    """Blocks of the working text for the given format (unknown formats read as text)."""
+def extract_blocks(clean: str, format: Format) -> tuple[list[Block], PageMeta | None]:
+    """Blocks of the working text for the given format (unknown formats read as text), and
+    the page's own metadata when it is a whole HTML page."""
     if format == "markdown":
-        return markdown_blocks(clean)
+        return markdown_blocks(clean), None
     if format == "html":
-        return html_blocks(clean)
-    return text_blocks(clean)
+        if is_whole_page(clean):
+            blocks, boxes, meta = html_page_blocks(clean)
+            return main_blocks(clean, blocks, boxes), meta
+        return html_blocks(clean), None
+    return text_blocks(clean), None

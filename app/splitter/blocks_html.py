@@ -23,9 +23,11 @@ from html.parser import HTMLParser
 
 from app.splitter.html_guard import guard_html
 from app.splitter.markers import expand_labels
+from app.splitter.page_meta import LD_JSON_MAX, page_meta
 from app.splitter.text import Block, BlockBuilder, BlockKind, Marker
+from app.splitter.types import PageMeta
 
-__all__ = ["html_blocks"]
+__all__ = ["html_blocks", "html_page_blocks"]
 
 _DROP = frozenset(
     [
@@ -126,6 +128,14 @@ _FURNITURE_CLASS = re.compile(
     r"editsection|hatnote|navbox|noprint)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# On a whole page the main-content extractor decides what is furniture (`main_content`):
+# class names there are too loose ("has-sidebar" on <body>, "penci_sidebar" on the
+# article's column), so only MediaWiki's own furniture is dropped by name.
+_PAGE_FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:mw-editsection|editsection|hatnote|navbox|noprint|infobox|"
+    r"mw-jump-link|catlinks|sr-only|visually-hidden)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 _FOOTNOTE_CLASS = re.compile(
     r"footnote|references|reflist|endnote|citations|sources|notes", re.IGNORECASE
 )
@@ -148,20 +158,26 @@ class _Context:
     in_article: bool
     hash_link: bool
     footnotes_id: int  # identity of the footnotes container (0: none)
+    box: str  # tag and classes of the nearest enclosing div-like element (main-content step)
 
 
-_ROOT = _Context("#root", False, "para", 0, "", None, False, False, 0)
+_ROOT = _Context("#root", False, "para", 0, "", None, False, False, 0, "")
+_META_TAGS_MAX = 500  # a page's head holds some dozens; the rest of a hostile page is ignored
+_BOXES = frozenset(["div", "section", "article", "main", "td", "body"])
 
 
 class _Reader(HTMLParser):
     """One pass of html.parser over the guarded copy; collects blocks from the source."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, page: bool = False) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
+        self.furniture_class = _PAGE_FURNITURE_CLASS if page else _FURNITURE_CLASS
+        self.drop_names = _DROP - {"form"} if page else _DROP  # ASP.NET pages wrap all in a form
         self.line_starts = [0]
         self.line_starts.extend(m.end() for m in re.finditer("\n", source))
         self.blocks: list[Block] = []
+        self.boxes: list[str] = []  # each block's box, in step with `blocks`
         self.stack: list[_Context] = [_ROOT]
         self.open_names: Counter[str] = Counter()
         self.builder = BlockBuilder(source)
@@ -180,6 +196,9 @@ class _Reader(HTMLParser):
         self.next_container = 1
         self.title: BlockBuilder | None = None  # the page <title> while it is read
         self.title_block: Block | None = None
+        self.meta_tags: list[dict[str, str]] = []  # attributes of <meta> and <link> tags
+        self.scripts: list[str] = []  # JSON-LD script texts
+        self.ld_json: list[str] | None = None  # the JSON-LD script being read
 
     def position(self) -> int:
         """Input offset of the event being handled."""
@@ -231,6 +250,8 @@ class _Reader(HTMLParser):
             self._append(self.title, start, end, decoded)
             return
         if context.drop:
+            if self.ld_json is not None and context.name == "script":
+                self.ld_json.append(self.source[start:end])
             return
         if not len(self.builder):
             self.block_context = context
@@ -255,6 +276,7 @@ class _Reader(HTMLParser):
                 match = _FOOTNOTE_ID.match(context.anchor or "")
                 self.ordinals[context.footnotes_id] += 1
                 label = match.group(1) if match else str(self.ordinals[context.footnotes_id])
+            self.boxes.append(context.box)
             self.blocks.append(
                 builder.build(
                     context.kind,
@@ -283,13 +305,15 @@ class _Reader(HTMLParser):
             if not parent.drop and len(self.builder):
                 self.builder.line_break(start, end)
             return
+        if name in ("meta", "link") and len(self.meta_tags) < _META_TAGS_MAX:
+            self.meta_tags.append({key: value or "" for key, value in attr_list})
         if name in _VOID:
             return
         attrs: dict[str, str] = {}
         for key, value in attr_list:
             attrs.setdefault(key, value or "")
         marks = f"{attrs.get('class', '')} {attrs.get('id', '')} {attrs.get('role', '')}"
-        drop = parent.drop or name in _DROP
+        drop = parent.drop or name in self.drop_names
         if name == "header" and not parent.in_article:
             drop = True
         if name == "title" and self.title_block is None and self.title is None:
@@ -303,7 +327,7 @@ class _Reader(HTMLParser):
             footnotes_id = self.next_container
             self.next_container += 1
             drop = parent.drop  # a footnotes list is kept even inside a footer or aside
-        elif not drop and _FURNITURE_CLASS.search(marks) and container != "footnotes":
+        elif not drop and self.furniture_class.search(marks) and container != "footnotes":
             drop = True
         anchor = attrs.get("id") or parent.anchor
         if name == "li" and attrs.get("id") and _FOOTNOTE_ID.match(attrs["id"]):
@@ -343,9 +367,12 @@ class _Reader(HTMLParser):
             parent.in_article or name in ("article", "main"),
             hash_link,
             footnotes_id,
+            f"{name}.{attrs.get('class', '')}" if name in _BOXES else parent.box,
         )
         self.stack.append(context)
         self.open_names[name] += 1
+        if name == "script" and attrs.get("type", "").strip().lower() == "application/ld+json":
+            self.ld_json = [] if len(self.scripts) < LD_JSON_MAX else None
         if name == "sup" and not drop:
             self.sup_start = (len(self.builder), self.builder.mark())
             self.sup_hash = hash_link
@@ -360,6 +387,9 @@ class _Reader(HTMLParser):
             self._link_marker()
         if name == "sup" and self.sup_start is not None:
             self._sup_marker()
+        if name == "script" and self.ld_json is not None:
+            self.scripts.append("".join(self.ld_json))
+            self.ld_json = None
         if name == "title" and self.title is not None:
             self.title_block = self.title.build("heading", container="title")
             self.title = None
@@ -429,8 +459,20 @@ class _Reader(HTMLParser):
         self.flush()
         if self.title_block is not None and self.title_block.text.strip():
             self.blocks.insert(0, self.title_block)
+            self.boxes.insert(0, "")
 
 
-def html_blocks(source: str) -> list[Block]:
-    """Blocks of an HTML document in reading order; the page <title> first, if any."""
-    return _Reader(source).read()
+def html_page_blocks(source: str) -> tuple[list[Block], list[str], PageMeta | None]:
+    """Blocks of a whole page (see `html_blocks`), each one's enclosing box, its metadata."""
+    reader = _Reader(source, page=True)
+    blocks = reader.read()
+    boxes = reader.boxes + [""] * (len(blocks) - len(reader.boxes))
+    return blocks, boxes, page_meta(reader.meta_tags, reader.scripts)
+
+
+def html_blocks(source: str, *, page: bool = False) -> list[Block]:
+    """Blocks of an HTML document in reading order; the page <title> first, if any.
+
+    `page`: a whole page, whose furniture the main-content step removes; only
+    MediaWiki's furniture is dropped here by its class names."""
+    return _Reader(source, page=page).read()

@@ -28,6 +28,7 @@ from app.splitter.types import (
     Citation,
     Format,
     Integrity,
+    PageMeta,
     Reference,
     Span,
     SplitResult,
@@ -103,6 +104,7 @@ class State:
     topics_context: list[tuple[Topic, ...]] = field(default_factory=list)
     integrity: Integrity = field(default_factory=Integrity)
     language: str | None = None  # ISO 639 primary subtag, given or detected
+    page: PageMeta | None = None  # a whole HTML page's own metadata
 
 
 def cut_markers(
@@ -130,7 +132,7 @@ def step_normalise(state: State, tools: Tools) -> None:
 
 def step_blocks(state: State, tools: Tools) -> None:
     """Blocks of extracted text per format, each with its offset map."""
-    state.blocks = extract_blocks(state.clean, state.format)
+    state.blocks, state.page = extract_blocks(state.clean, state.format)
     state.roles = ["body"] * len(state.blocks)
 
 
@@ -165,7 +167,7 @@ def step_structure(state: State, tools: Tools) -> None:
         state.texts,
         state.roles,
         format=state.format,
-        client_title=state.client_title,
+        client_title=state.client_title or _page_title(state),
         rules=tools.rules,
     )
 
@@ -176,6 +178,13 @@ def step_language(state: State, tools: Tools) -> None:
     if state.language is None:
         body = [t for t, role in zip(state.texts, state.roles, strict=True) if role == "body"]
         state.language = detect_language(body)
+
+
+def _page_title(state: State) -> str | None:
+    """A whole page's own headline (JSON-LD, og:title) when no <h1> of its article gives one."""
+    if state.page is None or any(b.kind == "heading" and b.level == 1 for b in state.blocks):
+        return None
+    return state.page.title
 
 
 def step_segment(state: State, tools: Tools) -> None:
@@ -332,4 +341,5 @@ def run(state: State, tools: Tools) -> SplitResult:
         integrity=state.integrity,
         splitter_version=tools.version,
         language=state.language,
+        page=state.page,
     )

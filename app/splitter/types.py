@@ -16,6 +16,7 @@ __all__ = [
     "CitationKind",
     "Format",
     "Integrity",
+    "PageMeta",
     "Reference",
     "Source",
     "Span",
@@ -131,6 +132,16 @@ class Integrity:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What a whole HTML page's own metadata says about its article, as written."""
+
+    title: str | None = None  # JSON-LD headline, else og:title
+    published: str | None = None  # JSON-LD datePublished, else article:published_time
+    url: str | None = None  # <link rel="canonical">, else og:url
+    site_name: str | None = None  # og:site_name, else the JSON-LD publisher: its own source
+
+
+@dataclass(frozen=True, slots=True)
 class SplitResult:
     """Everything the splitter found in one article."""
 
@@ -140,3 +151,4 @@ class SplitResult:
     integrity: Integrity = field(default_factory=Integrity)
     splitter_version: str = ""
     language: str | None = None  # ISO 639 primary subtag, given by the client or detected
+    page: PageMeta | None = None  # whole HTML pages only

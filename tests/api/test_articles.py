@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -152,3 +154,31 @@ def test_split_stores_nothing(client: TestClient, engine: Engine) -> None:
     assert len(body["claims"]) == 6
     assert all("id" not in claim for claim in body["claims"])
     assert _count(engine, "article") == 0
+
+
+def test_issue18_a_whole_page_gives_its_own_date_and_url_when_the_client_does_not(
+    client: TestClient,
+) -> None:
+    page = (Path(__file__).parent.parent / "fixtures" / "pages" / "news_page.html").read_text()
+    response = client.post("/v1/articles", json={"text": page, "format": "html"})
+    assert response.status_code == 201
+    article = ArticleWithClaims.model_validate(response.json())
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2026-03-04T07:30:00+00:00"
+    assert article.url == "https://ledger.example/news/ferry-terminal"
+    assert article.title == "Harbour authority approves new ferry terminal"
+    assert article.claim_count == 7
+
+
+def test_issue18_the_client_date_and_url_win_over_the_page(client: TestClient) -> None:
+    page = (Path(__file__).parent.parent / "fixtures" / "pages" / "news_page.html").read_text()
+    body = {
+        "text": page,
+        "format": "html",
+        "url": "https://mirror.example/ferry",
+        "published_at": "2026-03-05T09:00:00Z",
+    }
+    article = ArticleWithClaims.model_validate(client.post("/v1/articles", json=body).json())
+    assert article.url == "https://mirror.example/ferry"
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2026-03-05T09:00:00+00:00"

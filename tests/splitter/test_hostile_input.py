@@ -17,7 +17,9 @@ FORMATS = st.sampled_from(["text", "markdown", "html"])
 
 # Every code point, lone surrogates and controls included.
 ANY_UNICODE = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400)
-TAGS = st.sampled_from(["div", "p", "sup", "a", "h1", "h2", "li", "ol", "nav", "script", "b"])
+TAGS = st.sampled_from(
+    ["div", "p", "sup", "a", "h1", "h2", "li", "ol", "nav", "script", "b", "body", "article"]
+)
 
 
 @st.composite
@@ -40,6 +42,9 @@ def html_soup(draw: st.DrawFn) -> str:
                         "<!--",
                         "<![CDATA[",
                         "\x00",
+                        # a whole page's metadata (issue 18)
+                        '<meta property="og:title" content="Talks">',
+                        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": ',
                     ]
                 )
             )

@@ -1,0 +1,175 @@
+"""Step helper: the article's blocks inside a whole web page.
+
+A page sent as it was saved (navigation, cookie banner, share bar, related
+stories, author bio, comments, the article somewhere inside) goes through
+trafilatura, a maintained main-content extractor, which only DECIDES: its
+plain text is cut into three-word shingles, and each of our own blocks (read
+by `blocks_html` with its offsets into the received HTML) is kept when most
+of its shingles are in that text. So markers, `<sup>` links and spans stay
+ours; the reference list (Wikipedia's `ol.references`, a notes section) and
+numbered-link entries are kept whatever the extractor did with them, as is
+the headline. Prose the extractor dropped that stands in the same box as the
+paragraphs it kept (the body column resumed after an inline ad) is taken
+back, and so are the article's reference lines that it drops as link lists.
+An HTML fragment (no `<body>`) does not come here; a page where the extractor
+finds nothing keeps all its blocks.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+
+from trafilatura import bare_extraction
+from trafilatura.settings import Document, Extractor
+
+from app.splitter.furniture import has_terminal
+from app.splitter.text import Block
+
+__all__ = ["is_whole_page", "main_blocks"]
+
+_BODY = re.compile(r"<body[\s>]", re.IGNORECASE)
+_CHROME = re.compile(r"<(?:nav|header|footer|aside|form|iframe)[\s>]", re.IGNORECASE)
+_LINK = re.compile(r"<a\s", re.IGNORECASE)
+_MANY_LINKS = 25  # an article cites a few links; a page's menus and boxes bring dozens
+_WORD = re.compile(r"\w+")
+_SHINGLE = 3
+_KEEP_SHARE = 0.5  # a block is the article's when half its shingles are in the extract
+_BOX_VOTES = 2  # article paragraphs the extract kept in a box before its other prose counts
+_PROSE_WORDS = 8
+_LIST_LINE = 40  # characters per line under which an extract reads like a link list
+_REFERENCE_LINE = re.compile(r"https?://|www\.|^\s*(?:\[\d{1,3}\]|\^?\d{1,3}[.)])\s")
+
+
+def is_whole_page(source: str) -> bool:
+    """True when the HTML is a page with chrome around its article (a <body> and navigation,
+    a header, footer, sidebar or form, or many links), not an article document or fragment:
+    a document that is only its article is read as it is, every paragraph of it kept."""
+    if _BODY.search(source) is None:
+        return False
+    return _CHROME.search(source) is not None or len(_LINK.findall(source)) >= _MANY_LINKS
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
+    if len(words) < _SHINGLE:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+
+
+@functools.cache
+def _options(*, fast: bool) -> Extractor:
+    """trafilatura's settings, built once: it reads them and keeps nothing per call."""
+    return Extractor(output_format="python", comments=False, tables=True, dedup=False, fast=fast)
+
+
+def _run(source: str, *, fast: bool) -> str:
+    document = bare_extraction(source, options=_options(fast=fast))
+    return (document.text or "") if isinstance(document, Document) else ""
+
+
+def _extract(source: str) -> str:
+    """The extractor's plain text of the page's main content ("" when it finds none).
+
+    Its fast mode first (its fallback extractors cost as much again); when that text
+    reads like a link list (short lines), the full mode, which compares it with them."""
+    text = _run(source, fast=True)
+    if text and len(text) < _LIST_LINE * (text.count("\n") + 1):
+        return _run(source, fast=False)
+    return text
+
+
+def _is_article(block: Block, kept: set[tuple[str, ...]], words: set[str]) -> bool:
+    tokens = _words(block.text)
+    if len(tokens) < _SHINGLE:
+        return bool(tokens) and all(token in words for token in tokens)
+    shingles = _shingles(tokens)
+    return len(shingles & kept) >= _KEEP_SHARE * len(shingles)
+
+
+def _headline(blocks: list[Block], chosen: list[Block]) -> Block | None:
+    """The heading before the article that the page <title> names, when the extract lacks it."""
+    title = next((b for b in blocks if b.container == "title"), None)
+    first = next((b for b in chosen if b.container != "title"), None)
+    if title is None or first is None:
+        return None
+    named = set(_words(title.text))
+    for block in reversed(blocks[: blocks.index(first)]):
+        tokens = _words(block.text)
+        if (
+            block.kind == "heading"
+            and tokens
+            and sum(t in named for t in tokens) >= 0.6 * len(tokens)
+        ):
+            return block
+    return None
+
+
+def _same_box(blocks: list[Block], boxes: list[str], picked: list[bool]) -> list[bool]:
+    """Prose the extractor left out that sits in the same kind of box as the article's
+    paragraphs: the body column again after an inline ad, a pull quote, a boxed paragraph."""
+    votes = Counter(
+        box
+        for block, box, pick in zip(blocks, boxes, picked, strict=True)
+        if pick and box and block.kind == "para"
+    )
+    out = list(picked)
+    for i, (block, box) in enumerate(zip(blocks, boxes, strict=True)):
+        if (
+            not picked[i]
+            and votes[box] >= _BOX_VOTES
+            and block.kind in ("para", "quote")
+            and len(_words(block.text)) >= _PROSE_WORDS
+            and has_terminal(block.text.rstrip())
+        ):
+            out[i] = True
+    return out
+
+
+def _end_matter(blocks: list[Block], boxes: list[str], picked: list[bool]) -> list[bool]:
+    """The article's own reference lines, which extractors drop as link lists: lines with a
+    URL or a leading label in the article's box after its first paragraph, and the heading
+    right above them."""
+    votes = Counter(box for box, pick in zip(boxes, picked, strict=True) if pick and box)
+    if not votes:
+        return picked
+    article = votes.most_common(1)[0][0]
+    first = picked.index(True)
+    out = list(picked)
+    for i in range(len(blocks) - 1, first, -1):
+        if picked[i] or boxes[i] != article:
+            continue
+        if _REFERENCE_LINE.search(blocks[i].text) or (
+            blocks[i].kind == "heading" and i + 1 < len(blocks) and out[i + 1] and not picked[i + 1]
+        ):
+            out[i] = True
+    return out
+
+
+def main_blocks(source: str, blocks: list[Block], boxes: list[str]) -> list[Block]:
+    """The blocks of the page `source` that are its article (all when nothing is found).
+
+    `boxes`: each block's enclosing element (tag and classes), from `html_page_blocks`."""
+    extract = _words(_extract(source))
+    if not extract:
+        return blocks
+    kept = _shingles(extract)
+    words = set(extract)
+    picked = [_is_article(block, kept, words) for block in blocks]
+    if not any(picked):
+        return blocks
+    picked = _end_matter(blocks, boxes, _same_box(blocks, boxes, picked))
+    chosen = [
+        block
+        for block, pick in zip(blocks, picked, strict=True)
+        if pick or block.container in ("title", "footnotes") or block.kind == "footnote"
+    ]
+    headline = _headline(blocks, chosen)
+    if headline is not None and headline not in chosen:
+        first = next(i for i, b in enumerate(chosen) if b.container != "title")
+        chosen.insert(first, headline)
+    return chosen

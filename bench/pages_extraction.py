@@ -1,0 +1,171 @@
+"""Main text out of whole news pages: recall of the article, leak of the page's furniture.
+
+Run: .venv/bin/python -m bench.pages_extraction PATH [--extractor NAME] [--show N]
+
+PATH is a checkout (or copy) of the public article-extraction benchmark of
+Scrapinghub (github.com/scrapinghub/article-extraction-benchmark, MIT
+licence): `PATH/ground-truth.json` maps a page id to its `articleBody`, and
+`PATH/html/<id>.html` or `<id>.html.gz` holds the saved page. Nothing is
+downloaded; the data stays outside the repository.
+
+Each page goes through `split(html, format="html")` (or, with --extractor,
+through trafilatura, readability-lxml or justext when they are installed, to
+measure the specialist alone; its plain text is then split as text, so both
+count statements alike). Texts are compared as lower-case word
+sequences:
+- main-text recall: the share of the article's sentences (the ground truth
+  cut at sentence ends) whose words come out, in order, in the output; also
+  over its prose sentences alone, since headings, table rows and captions
+  are never statements;
+- furniture leak rate: the share of the output's statements whose words are
+  not in the article.
+Both are pooled over all pages (micro averages) and printed with the
+throughput of the extraction (MB/s of HTML, CPU time of this process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
+
+
+def words(text: str) -> str:
+    """Lower-case words joined by single spaces, with a space on each side."""
+    return " " + " ".join(_WORD.findall(text.casefold())) + " "
+
+
+def sentences(text: str) -> list[tuple[str, bool]]:
+    """The ground truth's sentences as word strings (three words at least), each with
+    whether it is prose: six words or more ending with . ! ? (not a heading, a table row,
+    a caption or a list item, which the splitter does not make statements of)."""
+    found = []
+    for piece in _SENTENCE_END.split(text):
+        folded = words(piece)
+        if folded.count(" ") >= 4:
+            prose = folded.count(" ") >= 7 and piece.rstrip(" \"'”’)]").endswith((".", "!", "?"))
+            found.append((folded, prose))
+    return found
+
+
+def _page(root: Path, key: str) -> str:
+    plain = root / "html" / f"{key}.html"
+    data = (
+        plain.read_bytes()
+        if plain.exists()
+        else gzip.decompress(plain.with_suffix(".html.gz").read_bytes())
+    )
+    return data.decode("utf-8", errors="replace")
+
+
+def _claimsapi() -> Callable[[str], list[str]]:
+    from app.splitter import split
+
+    def run(html: str) -> list[str]:
+        return [s.text for s in split(html, format="html").statements]
+
+    return run
+
+
+def _statements(text: str) -> list[str]:
+    """An extractor's plain text through the splitter, so both count statements alike."""
+    from app.splitter import split
+
+    return [s.text for s in split(text, format="text").statements]
+
+
+def _trafilatura() -> Callable[[str], list[str]]:
+    import trafilatura  # type: ignore[import-not-found]
+
+    def run(html: str) -> list[str]:
+        return _statements(trafilatura.extract(html, include_comments=False) or "")
+
+    return run
+
+
+def _readability() -> Callable[[str], list[str]]:
+    import lxml.html  # type: ignore[import-not-found]
+    from readability import Document  # type: ignore[import-not-found]
+
+    def run(html: str) -> list[str]:
+        summary = Document(html).summary()
+        return _statements(lxml.html.fromstring(summary).text_content() if summary.strip() else "")
+
+    return run
+
+
+def _justext() -> Callable[[str], list[str]]:
+    import justext  # type: ignore[import-not-found]
+
+    def run(html: str) -> list[str]:
+        paragraphs = justext.justext(html.encode("utf-8"), justext.get_stoplist("English"))
+        return _statements("\n\n".join(p.text for p in paragraphs if not p.is_boilerplate))
+
+    return run
+
+
+EXTRACTORS = {
+    "claimsapi": _claimsapi,
+    "trafilatura": _trafilatura,
+    "readability": _readability,
+    "justext": _justext,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one extractor over the page set; print recall, leak rate and speed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--extractor", choices=sorted(EXTRACTORS), default="claimsapi")
+    parser.add_argument("--limit", type=int, default=0, help="first N pages only")
+    parser.add_argument("--show", type=int, default=0, help="print N worst pages")
+    args = parser.parse_args(argv)
+    truth = json.loads((args.path / "ground-truth.json").read_text(encoding="utf-8"))
+    keys = sorted(truth)[: args.limit or None]
+    extract = EXTRACTORS[args.extractor]()
+    found = total = leaked = emitted = prose_found = prose_total = 0
+    size = 0
+    spent = 0.0
+    rows = []
+    for key in keys:
+        html = _page(args.path, key)
+        size += len(html.encode("utf-8"))
+        began = time.process_time()
+        out = extract(html)
+        spent += time.process_time() - began
+        body = words(truth[key].get("articleBody", ""))
+        output = "".join(words(text) for text in out)
+        expected = sentences(truth[key].get("articleBody", ""))
+        hits = sum(1 for sentence, _prose in expected if sentence in output)
+        prose_total += sum(1 for _sentence, prose in expected if prose)
+        prose_found += sum(1 for sentence, prose in expected if prose and sentence in output)
+        leaks = [text for text in out if words(text).strip() and words(text) not in body]
+        found += hits
+        total += len(expected)
+        leaked += len(leaks)
+        emitted += len(out)
+        rows.append((hits / max(1, len(expected)), len(leaks) / max(1, len(out)), key, leaks))
+    print(f"{args.extractor}: {len(keys)} pages, {size / 1e6:.1f} MB of HTML")
+    print(f"main-text recall     {found / max(1, total):.3f}  ({found}/{total} sentences)")
+    print(
+        f"  of prose sentences {prose_found / max(1, prose_total):.3f}  "
+        f"({prose_found}/{prose_total}: headings, table rows, captions, list items left out)"
+    )
+    print(f"furniture leak rate  {leaked / max(1, emitted):.3f}  ({leaked}/{emitted} statements)")
+    print(f"throughput           {size / 1e6 / max(spent, 1e-9):.2f} MB/s ({spent:.1f} s CPU)")
+    for recall, leak, key, leaks in sorted(rows, key=lambda r: r[0] - r[1])[: args.show]:
+        print(f"\n{key[:12]} recall {recall:.2f} leak {leak:.2f}")
+        for text in leaks[:6]:
+            print("   leak:", text[:110])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
