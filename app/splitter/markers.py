@@ -15,7 +15,8 @@ __all__ = ["cites_by_superscript", "expand_labels", "find_markers"]
 _NUM = r"\d{1,3}"
 _RANGE = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?"
 _SUPER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_CANDIDATE = re.compile(f"[\\[({_SUPER_DIGITS}]")  # a block without these holds no textual marker
+# a block without one of these holds no textual marker
+_CANDIDATE = re.compile(f"[\\[{_SUPER_DIGITS}]|\\(\\d")
 _SUPER_TO_ASCII = str.maketrans(_SUPER_DIGITS + "⁻", "0123456789-")
 
 MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
