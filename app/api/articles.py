@@ -21,7 +21,7 @@ from app.api.deps import (
     SettingsDep,
     SplitterDep,
     WriteSessionDep,
-    client_gone,
+    guarded_split,
     next_link,
     problems,
     render,
@@ -61,14 +61,15 @@ async def create_article(
 ) -> Response:
     """Split and store an article in one transaction; an identical article is returned as is."""
     # Split before touching the database: the write transaction holds only SQL.
-    result = await guard.split(
-        splitter.splitter,
+    result = await guarded_split(
+        request,
+        guard,
+        splitter,
+        settings,
         text=body.text,
         format=body.format,
         title=body.title,
         language=body.language,
-        budget=settings.split_timeout,
-        gone=lambda: client_gone(request),
     )
 
     def store() -> tuple[services.IngestOutcome, dict[str, Any] | None]:
@@ -178,14 +179,15 @@ async def _guarded(
     if isinstance(item, services.ArticleProblem):
         return item
     try:
-        result = await guard.split(
-            splitter.splitter,
+        result = await guarded_split(
+            request,
+            guard,
+            splitter,
+            settings,
             text=item.text,
             format=item.format,
             title=item.title,
             language=item.language,
-            budget=settings.split_timeout,
-            gone=lambda: client_gone(request),
         )
         return services.prepared_article(article=item, result=result)
     except AppError as exc:
@@ -283,14 +285,15 @@ async def reprocess_article(
     if source is None:
         raise NotFound(f"No article has id {article_id}.")
     # Split outside any transaction: other writers never wait on it.
-    result = await guard.split(
-        splitter.splitter,
+    result = await guarded_split(
+        request,
+        guard,
+        splitter,
+        settings,
         text=source["text"],
         format=source["format"],
         title=source["client_title"],
         language=source["client_language"],
-        budget=settings.split_timeout,
-        gone=lambda: client_gone(request),
     )
     outcome = await run_in_threadpool(
         lambda: services.store_resplit(

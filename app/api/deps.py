@@ -22,6 +22,7 @@ from app.reads import ReadRunner
 from app.schemas import ArticleIn
 from app.services import SplitGuard, SplitterCache, SplitterSetup
 from app.settings import Settings
+from app.splitter import Format, SplitResult
 
 __all__ = [
     "LOCATION_HEADER",
@@ -37,6 +38,7 @@ __all__ = [
     "SplitterDep",
     "WriteSessionDep",
     "client_gone",
+    "guarded_split",
     "next_link",
     "problems",
     "render",
@@ -118,6 +120,29 @@ async def client_gone(request: Request) -> None:
 
 
 SplitterDep = Annotated[SplitterSetup, Depends(_splitter)]
+
+
+async def guarded_split(
+    request: Request,
+    guard: SplitGuard,
+    splitter: SplitterSetup,
+    settings: Settings,
+    *,
+    text: str,
+    format: Format,
+    title: str | None,
+    language: str | None,
+) -> SplitResult:
+    """One article split under the guard: within its time budget, stopped if the client leaves."""
+    return await guard.split(
+        splitter.splitter,
+        text=text,
+        format=format,
+        title=title,
+        language=language,
+        budget=settings.split_timeout,
+        gone=lambda: client_gone(request),
+    )
 
 
 async def _sized_article(body: ArticleIn, settings: SettingsDep) -> ArticleIn:

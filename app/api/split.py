@@ -14,7 +14,7 @@ from app.api.deps import (
     GuardDep,
     SettingsDep,
     SplitterDep,
-    client_gone,
+    guarded_split,
     problems,
     render,
 )
@@ -42,14 +42,15 @@ async def split_article(
     ] = False,
 ) -> Response:
     """Return the title, references and claims the splitter finds in the article."""
-    result = await guard.split(
-        splitter.splitter,
+    result = await guarded_split(
+        request,
+        guard,
+        splitter,
+        settings,
         text=body.text,
         format=body.format,
         title=body.title,
         language=body.language,
-        budget=settings.split_timeout,
-        gone=lambda: client_gone(request),
     )
     response = await run_in_threadpool(services.split_response, result, text=body.text)
     if strict and not result.integrity.clean:
