@@ -30,10 +30,21 @@ _OUTLET_NAME = (
     r"Agency|Radio|Television|Daily|Wire|Chronicle|Observer|Independent|Pravda|Izvestia)"
 )
 
+# No leading \b: the engine then skips ahead to the words' first letters, several times
+# faster on prose; `_names_outlet` checks the start of the word itself.
 _OUTLET_WORD = re.compile(
-    r"\b(?:News|Times|Post|Journal|Herald|Gazette|Telegraph|Tribune|Agency|Radio|Television|"
+    r"(?:News|Times|Post|Journal|Herald|Gazette|Telegraph|Tribune|Agency|Radio|Television|"
     r"Daily|Wire|Chronicle|Observer|Independent|Pravda|Izvestia)\b"
 )
+
+
+def _names_outlet(text: str) -> bool:
+    """True when a word such as "Times" or "Agency" (a newspaper's name) stands in `text`."""
+    for match in _OUTLET_WORD.finditer(text):
+        start = match.start()
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return True
+    return False
 
 
 # A phrase that ends in an apostrophe (l') or an Arabic attached preposition (لـ) joins
@@ -140,7 +151,7 @@ class InlineAttribution:
 
     def possible(self, text: str) -> bool:
         """False when `text` names no publisher at all, so none of its sentences can cite one."""
-        return bool(self.registry.names_in(text)) or _OUTLET_WORD.search(text) is not None
+        return bool(self.registry.names_in(text)) or _names_outlet(text)
 
     def find(self, sentence: str) -> list[Source]:
         """Publishers the sentence names as its source, in order of appearance, once each."""
@@ -148,7 +159,7 @@ class InlineAttribution:
         names = self.registry.names_in(sentence)
         if "«" in sentence:
             found.extend(self._declined_in_quotes(sentence))
-        if not names and not _OUTLET_WORD.search(sentence) and not found:
+        if not names and not found and not _names_outlet(sentence):
             return []  # no publisher name at all: nothing to attribute
         for pattern in _patterns(names):
             for match in pattern.finditer(sentence):

@@ -262,14 +262,22 @@ def step_tag(state: State, tools: Tools) -> None:
     sections = [state.sections[s.block] for s in state.sentences]
     state.actors = tools.actors.tag(texts) if tools.actors is not None else []
     state.topics = tools.topics.tag(texts, sections) if tools.topics is not None else []
-    # a paragraph's topics, once per paragraph; each sentence gets those it lacks
-    by_block: dict[int, dict[Topic, None]] = {}
+    # a paragraph's topics, once per paragraph; each sentence gets those it lacks (by
+    # slug: a dataclass's own hash and equality walk its fields on every call)
+    by_block: dict[int, dict[str, Topic]] = {}
     for sentence, topics in zip(state.sentences, state.topics, strict=False):
-        by_block.setdefault(sentence.block, {}).update(dict.fromkeys(topics))
-    state.topics_context = [
-        tuple(t for t in by_block.get(sentence.block, {}) if t not in topics)
-        for sentence, topics in zip(state.sentences, state.topics, strict=False)
-    ]
+        if topics:
+            found = by_block.setdefault(sentence.block, {})
+            for topic in topics:
+                found.setdefault(topic.slug, topic)
+    state.topics_context = []
+    for sentence, topics in zip(state.sentences, state.topics, strict=False):
+        paragraph = by_block.get(sentence.block)
+        if not paragraph or len(paragraph) == len(topics):
+            state.topics_context.append(())  # the sentence has every topic of its paragraph
+            continue
+        own = {t.slug for t in topics}
+        state.topics_context.append(tuple(t for s, t in paragraph.items() if s not in own))
 
 
 def step_integrity(state: State, tools: Tools) -> None:

@@ -60,7 +60,8 @@ _LIST_LINE_MAX_WORDS = 25  # headlines and entries of a "Related" list are short
 _NEXT_LABEL_GAP = 5  # a numbered list may skip a few numbers, never jump far
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made in an inner loop, where a frozen dataclass's __init__ costs four times more.
+@dataclass(slots=True)
 class _Line:
     """One line of a block (blocks are cut at their line breaks), in block coordinates."""
 
@@ -71,7 +72,8 @@ class _Line:
     label: tuple[str, str, int] | None  # _label_at(text, 0): the entry label it starts with
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made in an inner loop, where a frozen dataclass's __init__ costs four times more.
+@dataclass(slots=True)
 class _Entry:
     """One parsed entry: its label (None: unlabelled) and text range in its block."""
 

@@ -39,7 +39,8 @@ def fold(text: str) -> str:
     return " ".join(text.split())  # str.split() splits on exactly what `\s` matches
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made in an inner loop, where a frozen dataclass's __init__ costs four times more.
+@dataclass(slots=True)
 class Marker:
     """A citation or note marker inside a block's text (block coordinates)."""
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from app.splitter.actor_index import automaton_text, find_hits, scan_sentences
 from app.splitter.actors import ActorRegistry
+from app.splitter.attribution import _OUTLET_WORD, _names_outlet
 from app.splitter.furniture import has_terminal
 from app.splitter.segment import _ACRONYM_THEN_CAP
 from app.splitter.text import fold
@@ -84,3 +85,16 @@ def test_topic_scores_of_an_article_equal_per_sentence(texts: list[str]) -> None
     for text, scores in zip(texts, together, strict=True):
         alone = matcher.scores(text)
         assert (scores if scores is not None else [0.0] * len(alone)) == alone
+
+
+_OUTLET_WITH_BOUNDARY = re.compile(r"\b" + _OUTLET_WORD.pattern)
+OUTLET_PIECES = st.sampled_from(
+    ["News", "Times", "Daily", "Herald", "Agency", "Radio", "re", "x", "_", "1", " ", ".", "é", "ß"]
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(OUTLET_PIECES, max_size=12).map("".join))
+def test_outlet_word_check_is_the_word_boundary_regex(text: str) -> None:
+    """The outlet-word check without a leading \\b gives what the \\b regex gives."""
+    assert _names_outlet(text) == (_OUTLET_WITH_BOUNDARY.search(text) is not None)
