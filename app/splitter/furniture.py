@@ -28,6 +28,7 @@ _DATE_FIRST = re.compile(
     re.IGNORECASE,
 )
 _CLOSING = "\"'”’»)]"
+_PREFIX_CHARS = 120  # longer than any UI prefix: a paragraph is not case-folded whole for them
 
 
 def has_terminal(text: str) -> bool:
@@ -127,13 +128,15 @@ class FurnitureRules:
             return True
         if norm in self.ui_phrases:
             return True
-        lowered = text.casefold().lstrip()
-        if lowered.startswith(self.ui_prefixes):
+        stripped = text.lstrip()
+        if stripped[:_PREFIX_CHARS].casefold().startswith(self.ui_prefixes):
             return True
         words = word_count(text)
         terminal = has_terminal(text)
-        if (not terminal or words <= 12) and any(p in lowered for p in self.ui_contains):
-            return True
+        if not terminal or words <= 12:
+            lowered = stripped.casefold()
+            if any(p in lowered for p in self.ui_contains):
+                return True
         if words <= 12 and not terminal and (self.byline.match(text) or self.dateline.match(text)):
             return True
         if self.dateline.match(text) and words <= 8:
@@ -146,5 +149,7 @@ class FurnitureRules:
             return True  # (Reporting by ...; Editing by ...)
         if words <= 60 and self.credit.search(text, max(0, len(text) - 120)):
             return True  # a caption: ends with its picture credit
+        if terminal:
+            return False
         separators = len(_NAV_SEPARATOR.findall(text))
-        return separators >= 2 and words <= 4 * (separators + 1) and not terminal
+        return separators >= 2 and words <= 4 * (separators + 1)
