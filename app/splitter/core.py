@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import functools
-import importlib
-from typing import TYPE_CHECKING, Any
 
+from app.splitter.actors import ActorRegistry
 from app.splitter.attribution import InlineAttribution
 from app.splitter.furniture import FurnitureRules
 from app.splitter.pipeline import ActorTagger, State, Tools, TopicTagger, run
 from app.splitter.segment import Abbreviations
 from app.splitter.sources import default_registry
+from app.splitter.topics import TopicTaxonomy
 from app.splitter.types import Format, SplitResult
-
-if TYPE_CHECKING:
-    from app.splitter.actors import ActorRegistry
-    from app.splitter.topics import TopicTaxonomy
 
 __all__ = ["SPLITTER_VERSION", "Splitter", "default_splitter", "split"]
 
 SPLITTER_VERSION = "1.3.0"
-
-
-def _default_tagger(module: str, name: str) -> Any:
-    """The default actor registry or topic taxonomy, or None while it does not exist yet."""
-    try:
-        found = importlib.import_module(module)
-        cls = getattr(found, name, None)
-        return cls.default() if cls is not None else None
-    except (ImportError, OSError):  # not installed yet, or its data files are missing
-        return None
 
 
 class Splitter:
@@ -40,16 +26,8 @@ class Splitter:
     def __init__(
         self, *, actors: ActorRegistry | None = None, topics: TopicTaxonomy | None = None
     ) -> None:
-        actor_tagger: ActorTagger | None = (
-            actors
-            if actors is not None
-            else _default_tagger("app.splitter.actors", "ActorRegistry")
-        )
-        topic_tagger: TopicTagger | None = (
-            topics
-            if topics is not None
-            else _default_tagger("app.splitter.topics", "TopicTaxonomy")
-        )
+        actor_tagger: ActorTagger = actors if actors is not None else ActorRegistry.default()
+        topic_tagger: TopicTagger = topics if topics is not None else TopicTaxonomy.default()
         registry = default_registry()
         self._tools = Tools(
             registry=registry,

@@ -7,14 +7,16 @@ long-lived tables (registries, rules); the State lives for one call only.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.splitter.attribution import InlineAttribution
 from app.splitter.blocks import extract_blocks
+from app.splitter.citing import own_citations
+from app.splitter.context import context_citations, context_topics
 from app.splitter.furniture import FurnitureRules
+from app.splitter.integrity import integrity_of
 from app.splitter.language import detect_language, primary_language
 from app.splitter.markers import cites_by_superscript, find_markers
 from app.splitter.normalise import normalise
@@ -22,7 +24,7 @@ from app.splitter.references import find_references
 from app.splitter.segment import Abbreviations, segment_block
 from app.splitter.sources import SourceRegistry
 from app.splitter.structure import structure
-from app.splitter.text import Block, Marker, fold
+from app.splitter.text import Block, Marker, Sentence, cut_markers, fold
 from app.splitter.types import (
     Actor,
     Citation,
@@ -65,20 +67,9 @@ class Tools:
     rules: FurnitureRules
     abbreviations: Abbreviations
     attribution: InlineAttribution
-    actors: ActorTagger | None
-    topics: TopicTagger | None
+    actors: ActorTagger
+    topics: TopicTagger
     version: str
-
-
-@dataclass(slots=True)
-class Sentence:
-    """One sentence of a body block, in block coordinates."""
-
-    block: int
-    start: int
-    end: int
-    markers: list[Marker]
-    text: str = ""
 
 
 @dataclass(slots=True)
@@ -105,24 +96,6 @@ class State:
     integrity: Integrity = field(default_factory=Integrity)
     language: str | None = None  # ISO 639 primary subtag, given or detected
     page: PageMeta | None = None  # a whole HTML page's own metadata
-
-
-def cut_markers(
-    text: str, markers: Sequence[Marker], start: int = 0, end: int | None = None
-) -> str:
-    """text[start:end] without the markers inside it."""
-    end = len(text) if end is None else end
-    if not markers:
-        return text[start:end]
-    parts: list[str] = []
-    position = start
-    for marker in markers:
-        if marker.end <= start or marker.start >= end:
-            continue
-        parts.append(text[position : max(position, marker.start)])
-        position = max(position, marker.end)
-    parts.append(text[position:end])
-    return "".join(parts)
 
 
 def step_normalise(state: State, tools: Tools) -> None:
@@ -211,100 +184,22 @@ def step_segment(state: State, tools: Tools) -> None:
 
 def step_citations(state: State, tools: Tools) -> None:
     """Cited (marker), inline and context sources of every sentence."""
-    # a label's publishers: one entry may name two ("Reuters and AP"), given as two
-    # references of one entry; a label repeated by another entry is not followed
-    by_label: dict[str, list[Reference]] = {}
-    for entry in state.references:
-        if not entry.label:
-            continue
-        same = by_label.setdefault(entry.label, [entry])
-        if same[0] is not entry and same[0].span == entry.span:
-            same.append(entry)
-    own: list[list[Citation]] = []
-    attributable: dict[int, bool] = {}  # a paragraph naming no publisher is not searched again
-    for sentence in state.sentences:
-        citations: list[Citation] = []
-        seen: set[str] = set()
-        for marker in sentence.markers:
-            for label in marker.labels:
-                for reference in by_label.get(label, ()):
-                    source = reference.source
-                    if source is not None and source.slug not in seen:
-                        seen.add(source.slug)
-                        citations.append(Citation(source, "cited", label))
-        if sentence.block not in attributable:
-            attributable[sentence.block] = tools.attribution.possible(state.texts[sentence.block])
-        for source in tools.attribution.find(sentence.text) if attributable[sentence.block] else ():
-            if source.slug not in seen:
-                seen.add(source.slug)
-                citations.append(Citation(source, "inline", None))
-        own.append(citations)
-    # context: a sentence citing nothing inherits what its paragraph's siblings cite,
-    # worked out once per paragraph (not once per sentence: that was quadratic)
-    context: dict[int, list[Citation]] = {}
-    context_slugs: dict[int, set[str]] = {}
-    for sentence, citations in zip(state.sentences, own, strict=True):
-        inherited = context.setdefault(sentence.block, [])
-        slugs = context_slugs.setdefault(sentence.block, set())
-        for citation in citations:
-            if citation.kind == "cited" and citation.source.slug not in slugs:
-                slugs.add(citation.source.slug)
-                inherited.append(Citation(citation.source, "context", citation.label))
-    state.citations = [
-        citations or list(context[sentence.block])
-        for sentence, citations in zip(state.sentences, own, strict=True)
-    ]
+    own = own_citations(state.sentences, state.references, state.texts, tools.attribution)
+    state.citations = context_citations([s.block for s in state.sentences], own)
 
 
 def step_tag(state: State, tools: Tools) -> None:
-    """Actors and topics of the final statement texts."""
+    """Actors and topics of the final statement texts; topics a paragraph adds as context."""
     texts = [s.text for s in state.sentences]
     sections = [state.sections[s.block] for s in state.sentences]
-    state.actors = tools.actors.tag(texts) if tools.actors is not None else []
-    state.topics = tools.topics.tag(texts, sections) if tools.topics is not None else []
-    # a paragraph's topics, once per paragraph; each sentence gets those it lacks (by
-    # slug: a dataclass's own hash and equality walk its fields on every call)
-    by_block: dict[int, dict[str, Topic]] = {}
-    for sentence, topics in zip(state.sentences, state.topics, strict=False):
-        if topics:
-            found = by_block.setdefault(sentence.block, {})
-            for topic in topics:
-                found.setdefault(topic.slug, topic)
-    state.topics_context = []
-    for sentence, topics in zip(state.sentences, state.topics, strict=False):
-        paragraph = by_block.get(sentence.block)
-        if not paragraph or len(paragraph) == len(topics):
-            state.topics_context.append(())  # the sentence has every topic of its paragraph
-            continue
-        own = {t.slug for t in topics}
-        state.topics_context.append(tuple(t for s, t in paragraph.items() if s not in own))
+    state.actors = tools.actors.tag(texts)
+    state.topics = tools.topics.tag(texts, sections)
+    state.topics_context = context_topics([s.block for s in state.sentences], state.topics)
 
 
 def step_integrity(state: State, tools: Tools) -> None:
     """Dangling markers, uncited references, duplicate labels, mixed marker styles."""
-    entries = {(r.label, r.span) for r in state.references if r.label}
-    labels = [label for label, _span in entries]
-    known = set(labels)
-    cited: list[str] = []
-    styles: list[str] = []
-    for markers in state.markers:
-        for marker in markers:
-            if marker.style != "note" and marker.style not in styles:
-                styles.append(marker.style)
-            cited.extend(marker.labels)
-    cited_set = set(cited)
-    counts = Counter(labels)
-    duplicates = sorted((label for label, n in counts.items() if n > 1), key=_label_key)
-    state.integrity = Integrity(
-        dangling_markers=tuple(sorted(cited_set - known, key=_label_key)),
-        uncited_references=tuple(sorted(known - cited_set, key=_label_key)),
-        duplicate_labels=tuple(duplicates),
-        marker_styles=tuple(styles),
-    )
-
-
-def _label_key(label: str) -> tuple[int, str]:
-    return (int(label), "") if label.isdigit() else (1 << 30, label)
+    state.integrity = integrity_of(state.references, state.markers)
 
 
 STEPS: tuple[tuple[str, Callable[[State, Tools], None]], ...] = (
@@ -337,9 +232,9 @@ def run(state: State, tools: Tools) -> SplitResult:
                 span=span,
                 paragraph=sentence.block,
                 citations=tuple(state.citations[position]),
-                actors=state.actors[position] if state.actors else (),
-                topics=state.topics[position] if state.topics else (),
-                topics_context=state.topics_context[position] if state.topics_context else (),
+                actors=state.actors[position],
+                topics=state.topics[position],
+                topics_context=state.topics_context[position],
             )
         )
     return SplitResult(

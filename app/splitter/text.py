@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,6 +19,8 @@ __all__ = [
     "BlockBuilder",
     "BlockKind",
     "Marker",
+    "Sentence",
+    "cut_markers",
     "fold",
 ]
 
@@ -48,6 +51,17 @@ class Marker:
     end: int
     labels: tuple[str, ...]  # bare labels; empty for notes such as [citation needed]
     style: str  # "bracket" | "footnote" | "superscript" | "html" | "note"
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence of a body block, in block coordinates."""
+
+    block: int
+    start: int
+    end: int
+    markers: list[Marker]
+    text: str = ""
 
 
 @dataclass(slots=True)
@@ -200,3 +214,21 @@ class BlockBuilder:
             breaks=self._breaks,
             **extra,
         )
+
+
+def cut_markers(
+    text: str, markers: Sequence[Marker], start: int = 0, end: int | None = None
+) -> str:
+    """text[start:end] without the markers inside it."""
+    end = len(text) if end is None else end
+    if not markers:
+        return text[start:end]
+    parts: list[str] = []
+    position = start
+    for marker in markers:
+        if marker.end <= start or marker.start >= end:
+            continue
+        parts.append(text[position : max(position, marker.start)])
+        position = max(position, marker.end)
+    parts.append(text[position:end])
+    return "".join(parts)

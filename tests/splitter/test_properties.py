@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from app.splitter import Splitter
 from app.splitter.markers import find_markers
-from app.splitter.pipeline import cut_markers
-from app.splitter.text import BlockBuilder, fold
+from app.splitter.text import BlockBuilder, cut_markers, fold
 
 SPLITTER = Splitter()
 PIECES = st.sampled_from(
