@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m bench.hostile [--budget SECONDS] [--only NAME,...] [--sizes KB,...]
 
-Five inputs an attacker would send (issue 13): one paragraph of many short
+Five inputs an attacker would send: one paragraph of many short
 sentences, one huge sentence, many markers, many references, deep HTML. Each
 is built at every size and split once by the public entry point
 (`Splitter().split`, as `bench/splitter.py` uses it) in a child forked for

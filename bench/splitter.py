@@ -145,7 +145,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     '"<!--" * n/4 (html)': lambda n: "<!--" * (n // 4),
     '"</" * n/2 (html)': lambda n: "</" * (n // 2),
     '"&#" * n/2 (html)': lambda n: "&#" * (n // 2),
-    # whole pages (a <body>): the main-content extractor reads them too (issue 18)
+    # whole pages (a <body>): the main-content extractor reads them too
     "page: nested <div> (html)": lambda n: "<body>" + "<div>" * (n // 5) + "<p>Talks resumed.</p>",
     "page: unclosed <p>a (html)": lambda n: "<body>" + "<p>a" * (n // 4),
     'page: "<a x="" * n/6 (html)': lambda n: "<body>" + '<a x="' * (n // 6),

@@ -1,4 +1,4 @@
-"""Issue 13: bench.seed leaves every running counter equal to a real count."""
+"""Bench.seed leaves every running counter equal to a real count."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 13: a split that runs long does not outlive its request (budget, disconnect, shutdown)."""
+"""A split that runs long does not outlive its request (budget, disconnect, shutdown)."""
 
 from __future__ import annotations
 

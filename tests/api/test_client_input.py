@@ -1,4 +1,4 @@
-"""Issue 13: client input that answered 500 answers a 4xx problem, on both backends."""
+"""Client input that answered 500 answers a 4xx problem, on both backends."""
 
 from __future__ import annotations
 
@@ -186,7 +186,7 @@ def test_a_database_not_yet_migrated_answers_503(
             # Recreated under the running service: the schema is gone.
             engine = client.app.state.engine  # type: ignore[attr-defined]
             with engine.begin() as conn:
-                conn.execute(text("ALTER SCHEMA public RENAME TO issue13_moved"))
+                conn.execute(text("ALTER SCHEMA public RENAME TO claims_moved_away"))
                 conn.execute(text("CREATE SCHEMA public"))
             engine.dispose()
         try:
@@ -200,5 +200,5 @@ def test_a_database_not_yet_migrated_answers_503(
                 engine = client.app.state.engine  # type: ignore[attr-defined]
                 with engine.begin() as conn:
                     conn.execute(text("DROP SCHEMA public CASCADE"))
-                    conn.execute(text("ALTER SCHEMA issue13_moved RENAME TO public"))
+                    conn.execute(text("ALTER SCHEMA claims_moved_away RENAME TO public"))
                 engine.dispose()

@@ -1,4 +1,4 @@
-"""Issue 13: 405 and HEAD, CORS rejections as problems, non-ASCII names and aliases found."""
+"""405 and HEAD, CORS rejections as problems, non-ASCII names and aliases found."""
 
 from __future__ import annotations
 

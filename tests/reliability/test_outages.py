@@ -1,4 +1,4 @@
-"""Issue 13: outages answer 503 with Retry-After, exports end checkably, registries come back."""
+"""Outages answer 503 with Retry-After, exports end checkably, registries come back."""
 
 from __future__ import annotations
 

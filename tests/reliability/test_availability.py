@@ -1,4 +1,4 @@
-"""Issue 13: no request stalls the service: probes never queue, writers never wait on a split."""
+"""No request stalls the service: probes never queue, writers never wait on a split."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 13: failed keys are rate-limited, buckets cannot be dodged, limits hold across
+"""Failed keys are rate-limited, buckets cannot be dodged, limits hold across
 instances (Redis), proxies are trusted only when named, slow clients are cut off."""
 
 from __future__ import annotations
