@@ -1,4 +1,4 @@
-"""Bench.seed leaves every running counter equal to a real count."""
+"""`bench.seed` leaves every running counter equal to a real count."""
 
 from __future__ import annotations
 
