@@ -1,8 +1,9 @@
 """Measure the splitter against a folder of annotated cases (see the eval README format).
 
 Pure: reads the case files, runs the splitter, counts. Sources and actors are
-compared by canonical name through `sources.json` / `actors.json` alias files
-found in the folder or its parent (otherwise by case-insensitive name).
+compared by canonical name (case-insensitive) through `sources.json` / `actors.json`
+alias files found in the folder or an ancestor, then through the registries' own
+names: "ТАСС" and "TASS" are one publisher on both sides of a comparison.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from app.splitter import SplitResult, Splitter, default_splitter
+from app.splitter.actors import ActorRegistry
+from app.splitter.sources import default_registry
 from app.splitter.text import fold
 
 __all__ = ["EvalReport", "evaluate_folder", "format_cases", "format_report"]
@@ -162,28 +165,38 @@ def _key(name: str) -> str:
 
 
 def _find(folder: Path, pattern: str) -> list[Path]:
-    """Files matching `pattern` in the folder, else in its parent."""
-    for place in (folder, folder.parent):
+    """Files matching `pattern` in the folder, else in the nearest ancestor that has one."""
+    for place in (folder, *folder.parents):
         found = sorted(place.glob(pattern))
         if found:
             return found
     return []
 
 
-def _load_canon(folder: Path, name: str) -> _Canon:
+def _load_canon(folder: Path, name: str, registry: Mapping[str, Iterable[str]]) -> _Canon:
+    """The alias file's names first, then every name a registry entry goes by."""
     files = _find(folder, name)
-    if not files:
-        return _Canon({})
-    data = json.loads(files[0].read_text("utf-8"))
-    return _Canon(data if isinstance(data, dict) else {})
+    data = json.loads(files[0].read_text("utf-8")) if files else {}
+    aliases: dict[str, list[str]] = dict(data) if isinstance(data, dict) else {}
+    for canonical, names in registry.items():
+        aliases.setdefault(canonical, []).extend(names)
+    return _Canon(aliases)
+
+
+def _registry_names() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """{canonical name: other names} of the source registry and of the actor registry."""
+    sources = {s.name: list(s.aliases) for s in default_registry().sources}
+    actors = {a.name: list(a.aliases) for a in ActorRegistry.default().entries()}
+    return sources, actors
 
 
 def evaluate_folder(path: Path, *, splitter: Splitter | None = None) -> EvalReport:
     """Run the splitter on every case file of `path` and count the README metrics."""
     splitter = splitter or default_splitter()
     report = EvalReport()
-    source_canon = _load_canon(path, "sources.json")
-    actor_canon = _load_canon(path, "actors.json")
+    source_names, actor_names = _registry_names()
+    source_canon = _load_canon(path, "sources.json", source_names)
+    actor_canon = _load_canon(path, "actors.json", actor_names)
     for case_file in sorted(path.glob("*.json")):
         case = json.loads(case_file.read_text("utf-8"))
         if not isinstance(case, dict) or "input" not in case or "expect" not in case:

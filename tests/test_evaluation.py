@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from app.evaluation import evaluate_folder, format_cases, format_report
@@ -60,3 +61,27 @@ def test_summary_leaves_the_misses_out() -> None:
     text = format_report(evaluate_folder(CASES), misses=False)
     assert "misses" not in text
     assert "cases fully right" in text
+
+
+def test_a_publisher_is_one_whatever_script_the_annotation_names_it_in(tmp_path: Path) -> None:
+    """The registry's own names count as aliases, on both sides, without an alias file."""
+    folder = tmp_path / "deep" / "set"
+    folder.mkdir(parents=True)
+    case = {
+        "id": "script-1",
+        "input": {"text": "Переговоры продолжатся в пятницу (ТАСС).", "format": "text"},
+        "expect": {
+            "title": None,
+            "statements": [
+                {
+                    "text": "Переговоры продолжатся в пятницу (ТАСС).",
+                    "section": None,
+                    "sources": ["ТАСС"],  # the registry calls it TASS
+                }
+            ],
+        },
+    }
+    (folder / "case.json").write_text(json.dumps(case, ensure_ascii=False), "utf-8")
+    report = evaluate_folder(folder)
+    assert report.matched == 1
+    assert report.attribution_accuracy == 1.0, report.misses
