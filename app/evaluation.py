@@ -184,8 +184,9 @@ def _load_canon(folder: Path, name: str, registry: Mapping[str, Iterable[str]]) 
 
 
 def _registry_names() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """{canonical name: other names} of the source registry and of the actor registry."""
-    sources = {s.name: list(s.aliases) for s in default_registry().sources}
+    """{canonical name: other names} of the source registry (domains too: a bare URL entry
+    is annotated by its domain) and of the actor registry."""
+    sources = {s.name: [*s.aliases, *s.domains] for s in default_registry().sources}
     actors = {a.name: list(a.aliases) for a in ActorRegistry.default().entries()}
     return sources, actors
 

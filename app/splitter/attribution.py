@@ -25,6 +25,10 @@ _REPORT_VERBS = (
     r"reviewed|obtained|saw|has seen|has obtained)"
 )
 # A capitalised name ending in a word that marks a news outlet.
+_STAFF = (
+    r"(?:correspondents?|reporters?|journalists?|bureau|editors?|crew|team|reporting|"
+    r"investigation|analysis|sources?)"
+)
 _OUTLET_NAME = (
     r"(?:[A-Z][\w'’&.-]*\s){0,4}(?:News|Times|Post|Journal|Herald|Gazette|Telegraph|Tribune|"
     r"Agency|Radio|Television|Daily|Wire|Chronicle|Observer|Independent|Pravda|Izvestia)"
@@ -107,6 +111,11 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
         ),
         re.compile(
             rf"\b(?:in\s+a|in\s+an)\s+(?:report|interview|article|story)\s+(?:by|with|for|in)\s+{the}{either}"
+        ),
+        # "Al Jazeera's correspondent in Riyadh reported": the outlet's own staff reporting
+        re.compile(
+            rf"{the}{either}(?:['’]s?)?\s+(?:[\w-]+\s+){{0,2}}{_STAFF}(?:\s+[\w,'’-]+){{0,6}}?"
+            rf"\s+{_REPORT_VERBS}\b"
         ),
     )
 

@@ -135,7 +135,9 @@ def find_references(
         if mode == "references":
             match = _SOURCES_LINE.match(line.text)
             if match:
-                named = _name_entries(block, line.start + _offset_of(block, line, match.start(1)))
+                named = _name_entries(
+                    block, line.start + _offset_of(block, line, match.start(1)), line.end
+                )
                 collected.extend((entry, block) for entry in named)
                 roles[line.block] = "reference"
                 continue
@@ -205,11 +207,21 @@ def _footnote_entries(block: Block) -> list[_Entry]:
     return entries or [_Entry(None, 0, len(block.text), "plain")]
 
 
-def _name_entries(block: Block, start: int) -> list[_Entry]:
-    """'Sources: Reuters; AP and BBC': one unlabelled entry per name from `start` on."""
-    entries: list[_Entry] = []
+def _name_entries(block: Block, start: int, stop: int | None = None) -> list[_Entry]:
+    """'Sources: Reuters; AP and BBC': one unlabelled entry per name from `start` on.
+
+    A lead-in followed by labels ('Sources: [1] Reuters [2] AP') is a labelled list on
+    one line, read as any other.
+    """
     text = block.text
-    end = len(text.rstrip().rstrip("."))
+    stop = len(text) if stop is None else stop
+    while start < stop and text[start].isspace():
+        start += 1
+    labelled = _label_at(text, start)
+    if labelled is not None and labelled[0] in _NUMBERED:
+        return _line_entries(block, _Line(-1, start, stop, "", labelled))
+    entries: list[_Entry] = []
+    end = len(text[:stop].rstrip().rstrip("."))
     position = start
     for separator in _NAME_SEPARATOR.finditer(text, start, end):
         if separator.start() > position:

@@ -22,6 +22,15 @@ __all__ = ["SourceRegistry", "known_sources", "slugify"]
 # Offline: the bundled public-suffix snapshot only, never the network, no cache dir.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\])]+", re.IGNORECASE)
+_CREDIT_LEAD_IN = re.compile(
+    r"(?:additional\s+)?(?:reporting|reported|written|compiled|research|photos?|video)\s+by\s+"
+    r"(?:the\s+)?|(?:via|courtesy\s+of)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_PLACE_TAIL = re.compile(r"\s+(?:in|from)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}$")
+_BRACKETED_DOMAIN = re.compile(
+    r"\s*[(\[]\s*((?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s)\]]*)?)\s*[)\]]", re.IGNORECASE
+)
 _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|«[^»\n]*»")
 _RETRIEVED = re.compile(r"\b(?:Retrieved|Accessed|Archived)\b.*$", re.IGNORECASE)
 _DATE_TAIL = re.compile(
@@ -191,6 +200,12 @@ class SourceRegistry:
         if url is None:
             found = _URL.search(text)
             url = found.group() if found else None
+        if url is None:
+            # 'Caucasus Monitor (caucasusmonitor.org)': a domain in brackets is the entry's link
+            bare = _BRACKETED_DOMAIN.search(text)
+            if bare is not None and _EXTRACT(bare.group(1)).suffix:
+                url = "https://" + bare.group(1)
+                text = (text[: bare.start()] + text[bare.end() :]).strip()
         known = None
         if url is not None and url.lower().startswith(("http", "www")):
             by_url = self.for_url(url)
@@ -309,6 +324,10 @@ def _name_from_entry(text: str) -> str:
         text = name
     else:
         text = _strip_entry(text).split(",")[0].strip()
+    credit = _CREDIT_LEAD_IN.match(text)
+    if credit:
+        # 'Reporting by the Sahel Observer in Kidal': the credited outlet, not its place
+        text = _PLACE_TAIL.sub("", text[credit.end() :]).strip()
     words = text.split()
     if not words or len(words) > 8:
         return ""

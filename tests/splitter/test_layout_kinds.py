@@ -1,8 +1,8 @@
-"""Issue 12: one regression test per failure kind, each on an article of its own.
+"""One regression test per failure kind of the reference reader, each on an article of its own.
 
 None of the splitter's rules was written from these articles: they vary the
-kinds the issue names (list separators and labels, unnumbered lists, unknown
-domains, Wikipedia text, markers, sentences, furniture, scripts).
+kinds of layout that once failed (list separators and labels, unnumbered lists,
+unknown domains, Wikipedia text, markers, sentences, furniture, scripts).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def claims(result: SplitResult) -> list[tuple[str, set[str]]]:
         ("text", "1) Reuters\n2) AP\n3) BBC"),
         ("markdown", "1. Reuters\n2. AP\n3. BBC"),
         ("text", "1. Reuters 2. AP 3. BBC"),
+        ("text", "Sources: [1] Reuters [2] AP [3] BBC"),  # a lead-in, then labels
+        ("markdown", "Sources: 1. Reuters 2. AP 3. BBC"),
     ],
 )
 def test_lists_on_one_line_soft_breaks_or_numbered_without_heading(fmt: str, tail: str) -> None:
@@ -349,3 +351,70 @@ def test_a_wire_story_copied_from_its_page() -> None:
         "The talks come a week after a drone strike.",
         "Exports through the corridor reached 4.2 million tonnes in October.",
     ]
+
+
+# -- entries that name their publisher inside other words ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry", "publisher"),
+    [
+        ("Baltic Ledger (balticledger.org)", "Baltic Ledger"),  # the domain in brackets
+        ("Harbour Report [harbourreport.net/2025/05/strike]", "Harbour Report"),
+        ("Reporting by the Delta Courier in Port Harcourt", "Delta Courier"),  # a credit line
+        ("Additional reporting by Reuters", "Reuters"),
+        ("Via the Andes Wire", "Andes Wire"),
+    ],
+)
+def test_an_entry_names_its_publisher_without_its_domain_credit_or_place(
+    entry: str, publisher: str
+) -> None:
+    text = "Port strike spreads\n\nDockworkers walked out in three cities.[1]\n\nSources\n[1] "
+    result = split(text + entry)
+    assert [r.source.name if r.source else None for r in result.references] == [publisher]
+    assert claims(result) == [("Dockworkers walked out in three cities.", {publisher})]
+
+
+def test_a_bio_after_the_reference_list_is_neither_reference_nor_statement() -> None:
+    text = (
+        "Port strike spreads\n\nDockworkers walked out in three cities.[1] "
+        "Shipping lines diverted vessels.[2]\n\nSources\n[1] Reuters\n[2] AP\n\n"
+        "About the author\n\nMira Holm covers shipping for the Baltic Ledger.\n\nComments\n\n"
+        "Be the first to comment."
+    )
+    result = split(text)
+    assert [r.label for r in result.references] == ["1", "2"]
+    assert [s.text for s in result.statements] == [
+        "Dockworkers walked out in three cities.",
+        "Shipping lines diverted vessels.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Refresh this page for the latest updates", "Show key events only", "Load more"],
+)
+def test_live_blog_controls_are_furniture(line: str) -> None:
+    text = f"Live: storm hits the coast\n\n{line}\n\n10:42 GMT\n\nWinds reached 150 km/h (AP)."
+    result = split(text)
+    assert [s.text for s in result.statements] == ["Winds reached 150 km/h (AP)."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "publisher"),
+    [
+        ("Al Jazeera's correspondent in Riyadh reported that the talks had ended.", "Al Jazeera"),
+        ("A BBC reporter at the border said the crossing was shut.", "BBC News"),
+        ("The Guardian's analysis found that most ships were uninsured.", "The Guardian"),
+    ],
+)
+def test_an_outlets_own_staff_reporting_attributes_to_the_outlet(
+    sentence: str, publisher: str
+) -> None:
+    result = split(sentence)
+    assert claims(result) == [(sentence, {publisher})]
+
+
+def test_an_outlets_staff_in_the_news_is_no_attribution() -> None:
+    sentence = "Reuters reporters were detained for several hours at the border."
+    assert claims(split(sentence)) == [(sentence, set())]
