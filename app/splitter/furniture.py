@@ -28,6 +28,7 @@ _DATE_FIRST = re.compile(
     re.IGNORECASE,
 )
 _CLOSING = "\"'”’»)]"
+_COUNT_TAIL = re.compile(r"\s*\(\d+\)$")  # "comments (12)"
 _PREFIX_CHARS = 120  # longer than any UI prefix: a paragraph is not case-folded whole for them
 
 
@@ -71,6 +72,9 @@ class FurnitureRules:
     boilerplate_heading: re.Pattern[str]
     end_marks: frozenset[str]
     contents_headings: frozenset[str]
+    closing_headings: frozenset[str]
+    post_signature: re.Pattern[str]
+    bio: re.Pattern[str]
 
     @classmethod
     @functools.cache
@@ -93,6 +97,9 @@ class FurnitureRules:
             boilerplate_heading=re.compile(raw["boilerplate_heading"]),
             end_marks=frozenset(raw["end_marks"]),
             contents_headings=frozenset(raw["contents_headings"]),
+            closing_headings=frozenset(raw["closing_headings"]),
+            post_signature=re.compile(raw["post_signature"]),
+            bio=re.compile(raw["bio"]),
         )
 
     def heading_kind(self, text: str) -> str | None:
@@ -107,6 +114,8 @@ class FurnitureRules:
         norm = _norm(text)
         if norm in self.end_marks or self.boilerplate_heading.match(text.strip()):
             return "boilerplate"
+        if _COUNT_TAIL.sub("", norm) in self.closing_headings:
+            return "boilerplate"  # comments, the author's biography: nothing after is article
         if len(text) > 40:
             return None
         if norm in self.reference_headings:
@@ -149,6 +158,10 @@ class FurnitureRules:
             return True  # (Reporting by ...; Editing by ...)
         if words <= 60 and self.credit.search(text, max(0, len(text) - 120)):
             return True  # a caption: ends with its picture credit
+        if words <= 16 and self.post_signature.match(stripped):
+            return True  # "— Name (@handle) June 12, 2026" under an embedded post
+        if words <= 40 and self.bio.match(stripped):
+            return True  # "Anna Kowalska is our Warsaw correspondent. She ..."
         if terminal:
             return False
         separators = len(_NAV_SEPARATOR.findall(text))

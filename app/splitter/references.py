@@ -57,6 +57,7 @@ _NAME_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+and\s+|\s+&\s+")
 # A body that cites by number: [1], [1, 2], (1), superscript digits.
 _NUMERIC_MARKER = re.compile(rf"\[\s*\d{{1,3}}\s*[\],;–—-]|\(\d{{1,3}}\)|[{_SUPER_DIGITS}]")
 _LIST_LINE_MAX_WORDS = 25  # headlines and entries of a "Related" list are shorter than prose
+_SENTENCE_MIN_WORDS = 12  # ... but a shorter line ending in a full stop is prose too
 _NEXT_LABEL_GAP = 5  # a numbered list may skip a few numbers, never jump far
 
 
@@ -169,6 +170,17 @@ def find_references(
         for source in sources or (None,):
             references.append(Reference(label=label, text=text, url=url, source=source, span=span))
     return references
+
+
+def _reads_as_prose(folded: str) -> bool:
+    """A sentence of the article, not a headline of a "Related" list.
+
+    Headlines are short and seldom end in a full stop; a question or a colon may end one.
+    """
+    words = _words(folded)
+    if words > _LIST_LINE_MAX_WORDS:
+        return has_terminal(folded)
+    return words > _SENTENCE_MIN_WORDS and folded.rstrip("\"'”’»)").endswith(".")
 
 
 def _words(folded: str) -> int:
@@ -380,10 +392,7 @@ def _zone_start(
         tail_ok[index] = tail_ok[index + 1] and (entry_like or furniture)
         notes = block.kind == "footnote" or block.container == "footnotes"
         prose_after[index] = prose_after[index + 1] or (
-            not notes
-            and not listed[index]
-            and _words(line.text) > _LIST_LINE_MAX_WORDS
-            and has_terminal(line.text)
+            not notes and not listed[index] and _reads_as_prose(line.text)
         )
         entries_after[index] = entries_after[index + 1] + listed[index]
         strong, weak = _reference_likeness(line, registry) if listed[index] else (0, 0)

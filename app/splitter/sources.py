@@ -111,7 +111,7 @@ class SourceRegistry:
                 domains=tuple(entry["domains"]),
             )
             sources.append(source)
-            for name in (source.name, *source.aliases):
+            for name in (source.name, *source.aliases, *_declined(source)):
                 by_key.setdefault(_key(name), source)
                 name_of.setdefault(name, source)
                 if not entry.get("ambiguous"):
@@ -259,6 +259,23 @@ class SourceRegistry:
         """
         slug = slugify(name)
         return self.by_slug.get(slug) or Source(slug=slug, name=name, domains=domains)
+
+
+_GERMAN_DOMAIN = re.compile(r"\.(?:de|at|ch)$")
+# adjective endings of publisher names (Süddeutsche, Allgemeine, Neue), not nouns (Presse)
+_GERMAN_ADJECTIVE = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]*(?:sche|che|ine|eue|ige|lle))(?=\s+[A-ZÄÖÜ])")
+
+
+def _declined(source: Source) -> tuple[str, ...]:
+    """Forms a name takes inside a sentence of its language, beyond those the data lists.
+
+    A German publisher's adjective declines after an article: "die Süddeutsche Zeitung",
+    "sagte der Süddeutschen Zeitung", "laut der Frankfurter Allgemeinen Zeitung".
+    """
+    if not any(_GERMAN_DOMAIN.search(domain) for domain in source.domains):
+        return ()
+    forms = {_GERMAN_ADJECTIVE.sub(r"\1n", name) for name in (source.name, *source.aliases)}
+    return tuple(sorted(forms - {source.name, *source.aliases}))
 
 
 _LATIN_NAME = re.compile(r"^[\x00-\u024f\u2000-\u206f]*$")

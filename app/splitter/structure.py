@@ -42,6 +42,7 @@ def structure(
         ):
             roles[i] = "furniture"
     _contents_box(texts, roles, body, rules)
+    _link_box(blocks, texts, roles, body, rules)
     body = [i for i in body if roles[i] == "body"]
     counts = Counter(texts[i].casefold() for i in body)
 
@@ -102,6 +103,32 @@ def structure(
             current = texts[i] or None
         sections[i] = current
     return title, sections
+
+
+def _link_box(
+    blocks: list[Block], texts: list[str], roles: list[str], body: list[int], rules: FurnitureRules
+) -> None:
+    """A "Related coverage" box inside the article: its heading and the headlines under it.
+
+    (At the end of the text the reference reader has cut it already.) The box ends at
+    the first line that reads as a sentence, or at the next heading.
+    """
+    for position, i in enumerate(body):
+        if rules.heading_kind(texts[i]) != "end" or blocks[i].kind not in (
+            "heading",
+            "line",
+            "para",
+        ):
+            continue
+        roles[i] = "furniture"
+        for j in body[position + 1 :]:
+            if (
+                blocks[j].kind == "heading"
+                or has_terminal(texts[j])
+                or word_count(texts[j]) > _HEADING_MAX_WORDS
+            ):
+                break
+            roles[j] = "furniture"
 
 
 _CONTENTS_LINE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S.{0,80}$")

@@ -418,3 +418,56 @@ def test_an_outlets_own_staff_reporting_attributes_to_the_outlet(
 def test_an_outlets_staff_in_the_news_is_no_attribution() -> None:
     sentence = "Reuters reporters were detained for several hours at the border."
     assert claims(split(sentence)) == [(sentence, set())]
+
+
+# -- furniture inside and after the article ------------------------------------------------
+
+
+def test_notes_corrections_post_signatures_bios_and_comments_are_furniture() -> None:
+    text = (
+        "Ferry strike ends\n\n"
+        "Editor's note: This story was updated with the union's statement.\n\n"
+        "The ferry strike ended on Friday after nine days.\n\n"
+        "— Port Authority (@portauthority) May 3, 2026\n\n"
+        "Crews returned to work at dawn, the union said.\n\n"
+        "Correction: An earlier version misstated the strike. It lasted nine days.\n\n"
+        "Lena Brandt is our maritime correspondent. She reported from Rostock.\n\n"
+        "Comments (2)\n\nJan_K: Finally.\n\nMia: About time the ferries ran again."
+    )
+    assert [s.text for s in split(text).statements] == [
+        "The ferry strike ended on Friday after nine days.",
+        "Crews returned to work at dawn, the union said.",
+    ]
+
+
+def test_a_related_coverage_box_inside_the_article_is_furniture() -> None:
+    text = (
+        "Ferry strike ends\n\n"
+        "The ferry strike ended on Friday after nine days of talks between the union and the "
+        "operators, the port authority said in a statement.\n\n"
+        "RELATED COVERAGE\n\nWhy ferry crews walked out\n\nPorts to get new cranes by 2027\n\n"
+        "Crews returned to work at dawn on Saturday, and the first ferries left the harbour on "
+        "time, according to the operators' timetable."
+    )
+    assert [s.text for s in split(text).statements] == [
+        "The ferry strike ended on Friday after nine days of talks between the union and the "
+        "operators, the port authority said in a statement.",
+        "Crews returned to work at dawn on Saturday, and the first ferries left the harbour on "
+        "time, according to the operators' timetable.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "publisher"),
+    [
+        (
+            "Der Minister sagte der „Süddeutschen Zeitung“, die Lage sei ernst.",
+            "Süddeutsche Zeitung",
+        ),
+        ("Laut der Deutschen Welle ist die Brücke gesperrt.", "Deutsche Welle"),
+        ("Причины, по данным «Коммерсанта», две.", "Kommersant"),
+        ("Рада ухвалила закон, повідомляє Суспільне.", "Suspilne"),
+    ],
+)
+def test_publishers_in_the_forms_their_language_gives_them(sentence: str, publisher: str) -> None:
+    assert claims(split(sentence)) == [(sentence, {publisher})]
