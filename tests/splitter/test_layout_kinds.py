@@ -467,6 +467,7 @@ def test_a_related_coverage_box_inside_the_article_is_furniture() -> None:
         ("Laut der Deutschen Welle ist die Brücke gesperrt.", "Deutsche Welle"),
         ("Причины, по данным «Коммерсанта», две.", "Kommersant"),
         ("Рада ухвалила закон, повідомляє Суспільне.", "Suspilne"),
+        ("El Congreso votará el envío, según recogió EFE.", "EFE"),  # a verb after the cue
     ],
 )
 def test_publishers_in_the_forms_their_language_gives_them(sentence: str, publisher: str) -> None:
