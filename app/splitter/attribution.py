@@ -25,6 +25,8 @@ _REPORT_VERBS = (
     r"reviewed|obtained|saw|has seen|has obtained)"
 )
 # A capitalised name ending in a word that marks a news outlet.
+# one describing word before the outlet's noun: "meldete die russische Agentur TASS"
+_DESCRIBED = r"(?:[^\W\d_]+\s+(?=\S))?"
 _STAFF = (
     r"(?:correspondents?|reporters?|journalists?|bureau|editors?|crew|team|reporting|"
     r"investigation|analysis|sources?)"
@@ -98,7 +100,10 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     before, between, after = _cues()
     quote = r"[«\"„“]?"
     return (
-        re.compile(rf"(?<!\w)(?:{before})(?:(?:{between})){{0,2}}{quote}{known}", re.IGNORECASE),
+        re.compile(
+            rf"(?<!\w)(?:{before})(?:{_DESCRIBED}(?:{between})){{0,3}}{quote}{known}",
+            re.IGNORECASE,
+        ),
         re.compile(rf"{known}[»\"“”]?,?\s+(?:{after})(?!\w)", re.IGNORECASE),
         re.compile(rf"\(\s*{known}\s*\)"),
         re.compile(rf"\b[Aa]ccording\s+to\s+{the}{either}"),
@@ -126,7 +131,7 @@ _QUOTED_NAME = re.compile(r"«([^«»]{2,60})»")
 @functools.cache
 def _cue_before_quote() -> re.Pattern[str]:
     before, between, _after = _cues()
-    return re.compile(rf"(?<!\w)(?:{before})(?:(?:{between})){{0,2}}$", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{before})(?:{_DESCRIBED}(?:{between})){{0,3}}$", re.IGNORECASE)
 
 
 @functools.cache

@@ -468,6 +468,8 @@ def test_a_related_coverage_box_inside_the_article_is_furniture() -> None:
         ("Причины, по данным «Коммерсанта», две.", "Kommersant"),
         ("Рада ухвалила закон, повідомляє Суспільне.", "Suspilne"),
         ("El Congreso votará el envío, según recogió EFE.", "EFE"),  # a verb after the cue
+        ("Die Lage sei ernst, meldete die russische Agentur TASS.", "TASS"),  # a described outlet
+        ("Как пишет российская газета «Коммерсантъ», сделка сорвалась.", "Kommersant"),
     ],
 )
 def test_publishers_in_the_forms_their_language_gives_them(sentence: str, publisher: str) -> None:
