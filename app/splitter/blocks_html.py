@@ -329,6 +329,8 @@ class _Reader(HTMLParser):
             drop = parent.drop  # a footnotes list is kept even inside a footer or aside
         elif not drop and self.furniture_class.search(marks) and container != "footnotes":
             drop = True
+        if name in ("td", "th") and container != "footnotes":
+            container = "table"  # a data table's cells, or a layout table's prose: see structure
         anchor = attrs.get("id") or parent.anchor
         if name == "li" and attrs.get("id") and _FOOTNOTE_ID.match(attrs["id"]):
             container = "footnotes"
@@ -428,9 +430,14 @@ class _Reader(HTMLParser):
         end = len(self.builder)
         inner = self.builder.since(mark).strip()
         match = _SUP_LABELS.match(inner)
-        if match is None or not (self.sup_hash or inner.startswith("[")):
+        if match is None:
             return
         labels = expand_labels(match.group(1))
+        if not (self.sup_hash or inner.startswith("[")):
+            # <sup>1</sup> with no link: a marker only where a superscript digit would be
+            # one (the markers step decides: `m<sup>2</sup>` is a unit, `x<sup>3</sup>` a power)
+            self.markers.append(Marker(start, end, labels, "bare"))
+            return
         self.markers.append(Marker(start, end, labels, "html"))
         if self.sup_target and len(labels) == 1:
             self.targets.setdefault(self.sup_target, labels[0])

@@ -63,13 +63,21 @@ def expand_labels(raw: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def cites_by_superscript(texts: list[str], *, known_labels: frozenset[str]) -> bool:
+def cites_by_superscript(
+    texts: list[str], *, known_labels: frozenset[str], bare: list[Marker] | None = None
+) -> bool:
     """True when superscript digits cite at least two different references in the texts.
 
     Then a superscript after any word is a marker (`day⁴.`, `44C¹³`, `2.6%¹²`); in
-    a text that does not cite this way it must follow a stop or a longer word.
+    a text that does not cite this way it must follow a stop or a longer word. `bare`:
+    the HTML `<sup>1</sup>` without a link, which count as superscript digits.
     """
     cited: set[str] = set()
+    for marker in bare or ():
+        if marker.labels and all(label in known_labels for label in marker.labels):
+            cited.update(marker.labels)
+            if len(cited) > 1:
+                return True
     pattern = MARKER_PATTERNS[2][1]
     for text in texts:
         if text.isascii():
@@ -91,10 +99,15 @@ def find_markers(
 ) -> list[Marker]:
     """All markers of a block, in order: pre-found HTML ones plus textual ones."""
     text = block.text
-    found: list[Marker] = list(block.markers)
+    found: list[Marker] = [
+        m if m.style != "bare" else Marker(m.start, m.end, m.labels, "html")
+        for m in block.markers
+        if m.style != "bare"
+        or _superscript_cites(text, m.start, m.labels, known_labels, scheme=superscript_scheme)
+    ]
     if _CANDIDATE.search(text):
         taken = bytearray(len(text) + 1)  # 1 where a marker or code already sits
-        for r_start, r_end in [(m.start, m.end) for m in block.markers] + block.no_markers:
+        for r_start, r_end in [(m.start, m.end) for m in found] + block.no_markers:
             taken[r_start:r_end] = b"\x01" * (r_end - r_start)
         ascii_only = text.isascii()  # a flag check: then no superscript digit is in it
         for style, pattern in MARKER_PATTERNS:

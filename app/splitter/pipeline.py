@@ -119,8 +119,11 @@ def step_references(state: State, tools: Tools) -> None:
 def step_markers(state: State, tools: Tools) -> None:
     """Citation markers of every remaining block; marker-free folded block texts."""
     known = frozenset(r.label for r in state.references if r.label)
-    body = [b.text for b, role in zip(state.blocks, state.roles, strict=True) if role == "body"]
-    scheme = bool(known) and cites_by_superscript(body, known_labels=known)
+    body_blocks = [b for b, role in zip(state.blocks, state.roles, strict=True) if role == "body"]
+    bare = [m for b in body_blocks for m in b.markers if m.style == "bare"]
+    scheme = bool(known) and cites_by_superscript(
+        [b.text for b in body_blocks], known_labels=known, bare=bare
+    )
     state.markers = []
     state.texts = []
     for block, role in zip(state.blocks, state.roles, strict=True):

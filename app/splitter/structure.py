@@ -20,6 +20,7 @@ __all__ = ["structure"]
 
 _HEADLINE_MAX_WORDS = 30
 _HEADING_MAX_WORDS = 20
+_CELL_PROSE_MIN_WORDS = 8  # "Change vs. Sept." heads a column; a layout table holds prose
 _LONE_LINE_MIN_WORDS = 5  # an unpunctuated line this long that is no heading is prose
 
 
@@ -38,6 +39,7 @@ def structure(
         if (
             blocks[i].kind in ("caption", "code")
             or blocks[i].container == "title"  # the HTML page <title>: a title fallback only
+            or (blocks[i].container == "table" and not _prose_cell(texts[i]))
             or (blocks[i].kind != "heading" and rules.is_furniture(texts[i]))
         ):
             roles[i] = "furniture"
@@ -103,6 +105,11 @@ def structure(
             current = texts[i] or None
         sections[i] = current
     return title, sections
+
+
+def _prose_cell(text: str) -> bool:
+    """A table cell that holds a sentence (a page laid out in a table), not a datum."""
+    return has_terminal(text) and word_count(text) > _CELL_PROSE_MIN_WORDS
 
 
 def _link_box(

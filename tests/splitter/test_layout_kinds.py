@@ -474,3 +474,37 @@ def test_a_related_coverage_box_inside_the_article_is_furniture() -> None:
 )
 def test_publishers_in_the_forms_their_language_gives_them(sentence: str, publisher: str) -> None:
     assert claims(split(sentence)) == [(sentence, {publisher})]
+
+
+# -- HTML: superscripts without links, and tables -------------------------------------------
+
+
+def test_bare_sup_digits_cite_where_a_superscript_digit_would() -> None:
+    page = (
+        "<h1>Gas imports fall</h1><p>Imports fell 11% in October.<sup>1</sup> The depot covers "
+        "40 m<sup>2</sup> of land. Prices rose.<sup>2</sup></p>"
+        "<h2>Sources</h2><ol><li>Reuters</li><li>Euractiv</li></ol>"
+    )
+    result = split(page, format="html")
+    assert [
+        (s.text, {c.source.name for c in s.citations if c.kind == "cited"})
+        for s in result.statements
+    ] == [
+        ("Imports fell 11% in October.", {"Reuters"}),
+        ("The depot covers 40 m2 of land.", set()),  # a unit, not a marker
+        ("Prices rose.", {"Euractiv"}),
+    ]
+
+
+def test_a_data_table_is_not_prose_but_a_layout_table_is() -> None:
+    page = (
+        "<h1>Gas imports fall</h1><p>Imports fell 11% in October, the data showed.</p>"
+        "<table><caption>Imports by country</caption><tr><th>Country</th><th>Change vs. Sept."
+        "</th></tr><tr><td>Spain</td><td>-4%</td></tr></table>"
+        "<table><tr><td><p>The ministry said the fall would continue into the winter months.</p>"
+        "</td></tr></table>"
+    )
+    assert [s.text for s in split(page, format="html").statements] == [
+        "Imports fell 11% in October, the data showed.",
+        "The ministry said the fall would continue into the winter months.",
+    ]
