@@ -163,7 +163,45 @@ def _base_boundaries(masked: str, language: str) -> list[int]:
     for piece in pieces[:-1]:
         position += len(piece)
         bounds.append(position)
+    return bounds + _inside_quotations(masked, language)
+
+
+# Quotation marks that open and close a quotation: “…”, «…», „…“, "…".
+_QUOTATION = re.compile(
+    r"“([^“”\n]{3,2000})”|«([^«»\n]{3,2000})»|„([^„“”\n]{3,2000})[“”]|\"([^\"\n]{3,2000})\""
+)
+
+
+def _inside_quotations(masked: str, language: str) -> list[int]:
+    """Boundaries between the sentences of one quotation, which sentencex never cuts.
+
+    '"We are ready. We will not wait," he said.' holds two claims; the quotation's
+    inner text is segmented on its own, and a cut before a capital letter is kept.
+    """
+    if not any(mark in masked for mark in '"“«„'):
+        return []
+    bounds: list[int] = []
+    for match in _QUOTATION.finditer(masked):
+        group = match.lastindex or 1
+        inner, offset = match.group(group), match.start(group)
+        try:
+            pieces = sentencex.segment(language, inner)
+        except Exception:  # as for the whole text: English rules, never a failure
+            pieces = sentencex.segment("en", inner)
+        if "".join(pieces) != inner:
+            continue
+        position = offset
+        for piece in pieces[:-1]:
+            position += len(piece)
+            if position < len(masked) and _capital_start(masked[position:]):
+                bounds.append(position)
     return bounds
+
+
+def _capital_start(text: str) -> bool:
+    """True when the text's first letter (after spaces) is upper case or caseless."""
+    stripped = text.lstrip()
+    return bool(stripped) and (stripped[0].isupper() or stripped[0].isdigit())
 
 
 def _keeps_going(before: str, after: str, abbreviations: Abbreviations) -> bool:

@@ -7,7 +7,23 @@ import pytest
 from app.splitter import split
 
 CASES = [
-    (  # issue 3: a capitalised name goes on after U.S.
+    (  # a quotation of two sentences is two claims
+        'He paused. "We are ready. We will not wait," he said.',
+        ["He paused.", '"We are ready.', 'We will not wait," he said.'],
+    ),
+    (
+        "«Мы не отказываемся от диалога. Но и уступать не будем», — заявил министр.",
+        ["«Мы не отказываемся от диалога.", "Но и уступать не будем», — заявил министр."],
+    ),
+    (
+        "„Wir prüfen alle Optionen. Entschieden ist nichts“, sagte Merz.",
+        ["„Wir prüfen alle Optionen.", "Entschieden ist nichts“, sagte Merz."],
+    ),
+    (  # ... but not before a lower-case word, nor after an abbreviation
+        "She said: “Mr. Lee left. the rest stayed.”",
+        ["She said: “Mr. Lee left. the rest stayed.”"],
+    ),
+    (  # a capitalised name goes on after U.S.
         "Rates between Asia and the U.S. East Coast fell. Ships waited.",
         ["Rates between Asia and the U.S. East Coast fell.", "Ships waited."],
     ),
@@ -15,7 +31,7 @@ CASES = [
         "I live in the U.S. How about you?",
         ["I live in the U.S.", "How about you?"],
     ),
-    (  # issue 3: a time zone after a.m./p.m.
+    (  # a time zone after a.m./p.m.
         "It was filed at 8:30 a.m. Eastern time, before trading. Shares fell.",
         ["It was filed at 8:30 a.m. Eastern time, before trading.", "Shares fell."],
     ),
