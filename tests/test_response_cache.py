@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from app import repository
 from app.response_cache import ResponseCache
 from app.settings import Settings
 
@@ -73,3 +80,81 @@ def test_the_setting_turns_it_off_and_sizes_it() -> None:
     cache = ResponseCache.from_settings(Settings(response_cache_entries=10, response_cache_mb=2))
     assert cache is not None
     assert (cache.max_entries, cache.max_bytes) == (10, 2 * 1024 * 1024)
+
+
+class _Reads:
+    """Runs work on no session after `opened` is set; the head is whatever `head` says."""
+
+    def __init__(self) -> None:
+        self.head = 1
+        self.opened = asyncio.Event()
+
+    async def __call__(self, work: Callable[[Any], Any]) -> Any:
+        if work is repository.change_head:
+            return self.head
+        await self.opened.wait()
+        return work(None)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> _Reads:
+    made = _Reads()
+    monkeypatch.setattr(repository, "change_head", lambda session: made.head)
+    return made
+
+
+def test_concurrent_misses_on_one_key_compute_once(reads: _Reads) -> None:
+    cache = ResponseCache(max_entries=4, max_bytes=1024)
+    runs: list[int] = []
+
+    def work(_session: Any) -> dict[str, int]:
+        runs.append(1)
+        return {"n": len(runs)}
+
+    async def scenario() -> list[Any]:
+        waiting = [asyncio.create_task(cache.answer("k", reads, work)) for _ in range(5)]  # type: ignore[arg-type]
+        await asyncio.sleep(0)
+        reads.opened.set()
+        return await asyncio.gather(*waiting)
+
+    assert asyncio.run(scenario()) == [{"n": 1}] * 5
+    assert len(runs) == 1
+
+
+def test_when_the_computing_request_fails_each_waiter_computes_for_itself(
+    reads: _Reads,
+) -> None:
+    cache = ResponseCache(max_entries=4, max_bytes=1024)
+    runs: list[int] = []
+
+    def work(_session: Any) -> dict[str, int]:
+        runs.append(1)
+        if len(runs) == 1:
+            raise RuntimeError("the first one fails")
+        return {"n": len(runs)}
+
+    async def scenario() -> list[Any]:
+        waiting = [asyncio.create_task(cache.answer("k", reads, work)) for _ in range(3)]  # type: ignore[arg-type]
+        await asyncio.sleep(0)
+        reads.opened.set()
+        return await asyncio.gather(*waiting, return_exceptions=True)
+
+    first, *others = asyncio.run(scenario())
+    assert isinstance(first, RuntimeError)
+    assert all(answer in ({"n": 2}, {"n": 3}) for answer in others)
+    assert len(runs) <= 3
+
+
+def test_a_new_head_is_computed_anew(reads: _Reads) -> None:
+    cache = ResponseCache(max_entries=4, max_bytes=1024)
+    reads.opened.set()
+    runs: list[int] = []
+
+    def work(_session: Any) -> dict[str, int]:
+        runs.append(1)
+        return {"n": len(runs)}
+
+    assert asyncio.run(cache.answer("k", reads, work)) == {"n": 1}  # type: ignore[arg-type]
+    assert asyncio.run(cache.answer("k", reads, work)) == {"n": 1}  # type: ignore[arg-type]
+    reads.head = 2
+    assert asyncio.run(cache.answer("k", reads, work)) == {"n": 2}  # type: ignore[arg-type]

@@ -215,18 +215,13 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
         return _moved(request, EXPORT_PATHS[wanted])
     params = parse_params(ClaimListParams, request)
     filters = claim_filter(params)
-    page = await reads(
-        cached(
-            request,
-            lambda session: services.claim_page(
-                session,
-                filters=filters,
-                cursor=params.cursor,
-                limit=params.limit,
-                count=params.count,
-            ),
-            when=bool(params.q) or params.count != "none",
-        )
+    page = await cached(
+        request,
+        reads,
+        lambda session: services.claim_page(
+            session, filters=filters, cursor=params.cursor, limit=params.limit, count=params.count
+        ),
+        when=bool(params.q) or params.count != "none",
     )
     return render(page, headers=next_link(request, page["next_cursor"]))
 
@@ -294,13 +289,12 @@ async def list_facets(request: Request, reads: ReadsDep) -> Response:
     params = parse_params(FacetParams, request)
     filters = claim_filter(params)
     return render(
-        await reads(
-            cached(
-                request,
-                lambda session: services.facets(
-                    session, filters=filters, names=list(params.facet), limit=params.limit
-                ),
-            )
+        await cached(
+            request,
+            reads,
+            lambda session: services.facets(
+                session, filters=filters, names=list(params.facet), limit=params.limit
+            ),
         )
     )
 
