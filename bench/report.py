@@ -6,14 +6,14 @@ from typing import Any
 
 __all__ = ["print_combined", "print_report"]
 
-_ORDER = ("service", "cached", "ceiling", "stored", "datasette")
+_ORDER = ("service", "cached", "warm", "ceiling", "stored", "datasette")
 # (numerator, denominator) of each ratio column.
 _RATIOS = (
     ("service", "ceiling"),
     ("service", "stored"),
     ("service", "datasette"),
-    ("cached", "datasette"),
-    ("cached", "service"),
+    ("warm", "datasette"),
+    ("warm", "service"),
 )
 
 
@@ -76,7 +76,7 @@ def print_combined(every: list[dict[str, Any]]) -> None:
     columns = [
         (results["backend"], name)
         for results in every
-        for name in ("service", "cached", "stored")
+        for name in ("service", "warm", "stored")
         if any(name in m for m in results.get("load", {}).values())
     ]
     workloads = list(dict.fromkeys(w for results in every for w in results.get("load", {})))
