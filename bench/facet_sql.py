@@ -77,17 +77,32 @@ def _exact_facets(session: Session, query: ClaimQuery) -> dict[str, Any]:
     }
 
 
-def bounded_search_sql(words: str, limit: int) -> tuple[str, dict[str, Any]]:
-    """A first page of a search: rank-ordered ids cut inside FTS5, snippets for those only."""
-    sql = (
-        "SELECT c.sort_key AS key, c.id AS id, p.rank AS ord, "
-        "snippet(claim_fts, 0, char(2), char(3), '…', 24) AS snippet "
-        "FROM (SELECT rowid AS id, rank FROM claim_fts WHERE claim_fts MATCH :q "
-        "ORDER BY rank LIMIT :limit) AS p "
-        "JOIN claim_fts ON claim_fts.rowid = p.id AND claim_fts MATCH :q "
-        "JOIN claim c ON c.id = p.id ORDER BY p.rank, c.sort_key"
+def bounded_search_sql(words: str, limit: int) -> tuple[str, str, dict[str, Any]]:
+    """A first page of a search in two statements: (ids, snippets).
+
+    The first orders by FTS5's `rank` (bm25) and cuts to the page inside the
+    full-text index, ties by claim id, so a cursor would be (rank, id); the
+    second makes the page's snippets and reads its sort keys for those ids only.
+    """
+    ids = (
+        "SELECT rowid AS id, rank AS ord FROM claim_fts WHERE claim_fts MATCH :q "
+        "ORDER BY rank, rowid LIMIT :limit"
     )
-    return sql, {"q": '"' + words.replace('"', "") + '"', "limit": limit}
+    snippets = (
+        "SELECT claim_fts.rowid AS id, c.sort_key AS key, "
+        "snippet(claim_fts, 0, char(2), char(3), '…', 24) AS snippet "
+        "FROM claim_fts JOIN claim c ON c.id = claim_fts.rowid "
+        "WHERE claim_fts MATCH :q AND claim_fts.rowid IN ({ids})"
+    )
+    return ids, snippets, {"q": '"' + words.replace('"', "") + '"', "limit": limit}
+
+
+def _bounded_page(session: Session, words: str, limit: int) -> list[Any]:
+    ids_sql, snippets_sql, params = bounded_search_sql(words, limit)
+    rows = session.execute(text(ids_sql), params).all()
+    wanted = ",".join(str(int(row.id)) for row in rows) or "NULL"
+    extra = {row.id: row for row in session.execute(text(snippets_sql.format(ids=wanted)), params)}
+    return [(row.id, row.ord, extra[row.id].key, extra[row.id].snippet) for row in rows]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,11 +161,10 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 args.repeat,
             )
-            sql, params = bounded_search_sql(words, 51)
             first2, median2, rows = _time(
-                lambda s=session, q=sql, p=params: s.execute(text(q), p).all(), args.repeat
+                lambda s=session, w=words: _bounded_page(s, w, 51), args.repeat
             )
-        same = [c["id"] for c in page["items"]] == [row.id for row in rows[:50]]
+        same = [c["id"] for c in page["items"]] == [row[0] for row in rows[:50]]
         print(
             f"q={words:<42} {first:>8.1f} / {median:>6.1f} {first2:>8.1f} / {median2:>6.1f}  {same}"
         )
