@@ -24,10 +24,8 @@ peak RSS under load. Every process started here is stopped on the way out.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -45,6 +43,7 @@ from bench.procs import HOST, RssSampler, Server, free_port, get, servers, wait_
 from bench.report import print_combined, print_report
 from bench.scenarios import Workload, page_workloads, pick_values
 from bench.seed import DEFAULT_DB
+from bench.sequential import export, sequential
 from bench.wrk import run_wrk
 
 __all__ = ["main"]
@@ -56,47 +55,6 @@ SERVERS = ("service", "cached", "ceiling", "stored", "datasette")
 # which the service-SQL ceiling does not serve.
 _PAGE_SERVERS = ("service", "ceiling", "stored", "datasette")
 _MIX_SERVERS = ("service", "cached", "datasette")
-
-
-def _timed(port: int, path: str, times: int) -> list[float]:
-    """Milliseconds of `times` sequential GETs on one keep-alive connection."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=600)
-    took: list[float] = []
-    try:
-        for _ in range(times):
-            started = time.perf_counter()
-            conn.request("GET", path)
-            response = conn.getresponse()
-            body = response.read()
-            took.append((time.perf_counter() - started) * 1000)
-            if response.status != 200:
-                raise RuntimeError(f"GET {path}: {response.status} {body[:200]!r}")
-    finally:
-        conn.close()
-    return took
-
-
-def _export(port: int, pid: int) -> dict[str, Any]:
-    """Stream every claim as NDJSON from the service: time, lines, bytes, peak RSS."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=600)
-    lines = size = 0
-    with RssSampler(pid) as sampler:
-        started = time.perf_counter()
-        conn.request("GET", "/v1/claims.ndjson")
-        response = conn.getresponse()
-        while chunk := response.read(1 << 16):
-            lines += chunk.count(b"\n")
-            size += len(chunk)
-        elapsed = time.perf_counter() - started
-    conn.close()
-    return {
-        "status": response.status,
-        "claims": lines,
-        "megabytes": size / 1e6,
-        "seconds": elapsed,
-        "claims_per_s": lines / elapsed if elapsed else 0.0,
-        "peak_rss_mb": sampler.peak_kib / 1024,
-    }
 
 
 def _uvicorn(name: str, module: str, env: dict[str, str], workers: int, tmp: Path) -> Server:
@@ -241,34 +199,6 @@ def _drive(
     return load, peaks
 
 
-def _extras(port: int, workloads: list[Workload], top: str) -> dict[str, Any]:
-    """Sequential latencies on the service: first vs deep page, counts, facets."""
-    deep_urls = next((w.urls("service") for w in workloads if w.name == "deep_page"), [])
-    first: list[float] = []
-    deep: list[float] = []
-    for _ in range(20):  # interleaved, so a change in machine load hits both alike
-        first += _timed(port, f"/v1/claims?source={top}&limit=50", 3)
-        if deep_urls:
-            deep += _timed(port, deep_urls[0], 3)
-    found: dict[str, Any] = {"first_page_p50_ms": statistics.median(first)}
-    if deep:
-        found["deep_page_p50_ms"] = statistics.median(deep)
-        found["deep_over_first"] = statistics.median(deep) / statistics.median(first)
-    probes = {
-        "count_exact_all": "/v1/claims?limit=1&count=exact",
-        "count_estimated_all": "/v1/claims?limit=1&count=estimated",
-        "count_exact_source": f"/v1/claims?limit=1&count=exact&source={top}",
-        "count_estimated_source": f"/v1/claims?limit=1&count=estimated&source={top}",
-        "facets_all": "/v1/facets",
-        "facets_source": f"/v1/facets?source={top}",
-    }
-    for name, path in probes.items():
-        took = _timed(port, path, 5)
-        found[f"{name}_p50_ms"] = statistics.median(took)
-        found[f"{name}_max_ms"] = max(took)
-    return found
-
-
 def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     """The whole benchmark on one database: its results."""
     sqlite = is_sqlite(url)
@@ -322,9 +252,9 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
                 print("warning:", problem)
             results["workloads"] = {w.name: w.label for w in workloads}
             results["load"], results["peak_rss_mb"] = _drive(made, workloads, database, args)
-            results["extra"] = _extras(service.port, workloads, picks.sources[0][0])
+            results["extra"] = sequential(service.port, workloads, picks.sources[0][0])
             if not args.no_export:
-                results["extra"]["export"] = _export(service.port, service.pid)
+                results["extra"]["export"] = export(service.port, service.pid)
     print_report(results)
     out = (
         ROOT / "bench" / "data" / f"http-{results['backend']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
