@@ -11,23 +11,29 @@ cached by the service, the database's pages as the OS left them) milliseconds of
 - `exact`: one GROUP BY per facet over every matching claim, straight from the
   link tables' covering indexes (no ordered key list, no cut-off), and the count;
 - for search, `bounded`: FTS5's `rank` ordered and cut to the page inside the
-  full-text index, bm25 then snippet computed for the page's rows only.
+  full-text index, bm25 then snippet computed for the page's rows only;
+- on SQLite, facets of one entity from counts kept by writes: a temporary
+  co-occurrence table (entity, other entity, claims) built from the link
+  tables, what it costs to build, to read, and how many of its rows one claim's
+  write would touch.
 Each candidate's answer is checked against the service's where both are exact.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app import repository, services
-from app.db import create_db_engine, session_scope
+from app.db import create_db_engine, is_sqlite, session_scope
 from app.repository.claim_query import ClaimQuery, build_claim_sql
 from app.repository.filters import ENTITY_FILTERS, ClaimFilter
 from bench.seed import DEFAULT_DB
@@ -105,6 +111,61 @@ def _bounded_page(session: Session, words: str, limit: int) -> list[Any]:
     return [(row.id, row.ord, extra[row.id].key, extra[row.id].snippet) for row in rows]
 
 
+# Each entity filter's link rows, for the co-occurrence prototype (default citation kinds).
+_LINKS = {
+    "source": (
+        "SELECT claim_id, source_id AS e FROM claim_citation WHERE kind IN ('cited', 'inline')"
+    ),
+    "actor": "SELECT claim_id, actor_id AS e FROM claim_actor",
+    "topic": "SELECT claim_id, topic_id AS e FROM claim_topic",
+}
+
+
+def _kept_counts(path: str, source: str, repeat: int) -> None:
+    """Build a temporary co-occurrence table and read the three facets of one source from it."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA temp_store=MEMORY")
+        conn.execute(
+            "CREATE TEMP TABLE pair (a_kind TEXT, a_id INT, b_kind TEXT, b_id INT, n INT, "
+            "PRIMARY KEY (a_kind, a_id, b_kind, n DESC, b_id)) WITHOUT ROWID"
+        )
+        started = time.perf_counter()
+        for a_kind, a_sql in _LINKS.items():
+            for b_kind, b_sql in _LINKS.items():
+                conn.execute(
+                    f"INSERT INTO temp.pair SELECT '{a_kind}', a.e, '{b_kind}', b.e, count(*) "
+                    f"FROM ({a_sql}) a JOIN ({b_sql}) b ON b.claim_id = a.claim_id "
+                    "GROUP BY a.e, b.e"
+                )
+        built = time.perf_counter() - started
+        (rows,) = conn.execute("SELECT count(*) FROM temp.pair").fetchone()
+        (source_id,) = conn.execute("SELECT id FROM source WHERE slug = ?", (source,)).fetchone()
+
+        def facets() -> list[Any]:
+            return [
+                conn.execute(
+                    "SELECT b_id, n FROM temp.pair WHERE a_kind = 'source' AND a_id = ? "
+                    "AND b_kind = ? ORDER BY n DESC, b_id LIMIT 10",
+                    (source_id, kind),
+                ).fetchall()
+                for kind in _LINKS
+            ]
+
+        first, median, _ = _time(facets, repeat)
+        links = " UNION ALL ".join(f"SELECT claim_id FROM ({sql})" for sql in _LINKS.values())
+        (touched,) = conn.execute(
+            f"SELECT avg(k * k) FROM (SELECT count(*) AS k FROM ({links}) GROUP BY claim_id)"
+        ).fetchone()
+        print(
+            f"\nfacets of source={source} from kept counts: {first:.3f} / {median:.3f} ms "
+            f"(table of {rows:,} rows built in {built:.1f} s; a claim's write would touch "
+            f"{touched:.1f} of its rows on average)"
+        )
+    finally:
+        conn.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time the service's facets and search against the candidates; print a table."""
     parser = argparse.ArgumentParser(prog="python -m bench.facet_sql")
@@ -169,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
             f"q={words:<42} {first:>8.1f} / {median:>6.1f} {first2:>8.1f} / {median2:>6.1f}  {same}"
         )
     engine.dispose()
+    if is_sqlite(args.db):
+        _kept_counts(str(make_url(args.db).database), str(top), args.repeat)
     return 0
 
 
