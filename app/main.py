@@ -33,6 +33,7 @@ from app.migrate import head_revision
 from app.openapi import install_openapi
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter, parse_rate
 from app.reads import ReadRunner
+from app.response_cache import ResponseCache
 from app.settings import Settings, get_settings
 from app.write_gate import WriteGate
 
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engine
         app.state.reads = ReadRunner(engine)
+        app.state.response_cache = ResponseCache.from_settings(settings)
         app.state.splitters = services.SplitterCache(setup)
         # Started on the first large batch, so a read-only deployment never pays for it.
         app.state.split_pool = services.SplitPool(services.default_workers(settings.split_workers))

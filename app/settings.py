@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     # of absolute links (og:url, oEmbed). Unset: relative links, and absolute ones only
     # for a request made on the machine itself (localhost).
     public_url: str | None = None
+    # Answers of facets, counts and searches kept until the next write (app/response_cache.py),
+    # at most this many and this many MiB of JSON; off for benchmarks of the uncached path.
+    response_cache: bool = True
+    response_cache_entries: int = Field(default=2048, ge=1, le=1_000_000)
+    response_cache_mb: int = Field(default=32, ge=1, le=4096)
     # Origins whose pages may frame the embeddable claim cards (CSP frame-ancestors).
     embed_frame_ancestors: Annotated[tuple[str, ...], NoDecode] = ()
 

@@ -22,6 +22,7 @@ __all__ = [
     "get",
     "rss_kib",
     "servers",
+    "tree_rss_kib",
     "wait_idle",
 ]
 
@@ -57,12 +58,39 @@ def rss_kib(pid: int) -> tuple[int, int]:
     return values["VmRSS"], values["VmHWM"]
 
 
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def tree_rss_kib(pid: int) -> tuple[int, int]:
+    """(VmRSS of a process and all its descendants summed, the largest one's VmRSS) in KiB.
+
+    `serve --workers N` runs a supervisor and N serving processes: their sum is
+    what the service holds, the largest what one serving process holds.
+    """
+    total = largest = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        rss = rss_kib(current)[0]
+        total += rss
+        largest = max(largest, rss)
+        pending += _children(current)
+    return total, largest
+
+
 def _cpu_ticks(pid: int) -> int:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0
-    return int(fields[11]) + int(fields[12])  # utime + stime
+    own = int(fields[11]) + int(fields[12])  # utime + stime
+    return own + sum(_cpu_ticks(child) for child in _children(pid))
 
 
 def wait_idle(pid: int, *, timeout: float = 120.0) -> float:
@@ -156,22 +184,31 @@ def servers(*started: Server) -> Iterator[None]:
 
 
 class RssSampler:
-    """The largest VmRSS of a process, sampled every `interval` seconds in a thread."""
+    """The largest VmRSS of a process (and its descendants), sampled every `interval` s.
+
+    `peak_kib`: the process tree's summed peak; `peak_one_kib`: one process's peak.
+    """
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         self.pid = pid
         self.interval = interval
         self.peak_kib = 0
+        self.peak_one_kib = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_kib = max(self.peak_kib, rss_kib(self.pid)[0])
+            self._sample()
             self._stop.wait(self.interval)
 
+    def _sample(self) -> None:
+        total, largest = tree_rss_kib(self.pid)
+        self.peak_kib = max(self.peak_kib, total)
+        self.peak_one_kib = max(self.peak_one_kib, largest)
+
     def __enter__(self) -> RssSampler:
-        self.peak_kib = rss_kib(self.pid)[0]
+        self._sample()
         self._thread.start()
         return self
 

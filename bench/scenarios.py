@@ -1,14 +1,18 @@
-"""The read scenarios of the HTTP benchmark, and their equivalents for each server.
+"""The read workloads of the HTTP benchmark: lists of distinct requests, as each server spells them.
 
-Each scenario is one request: the service's URL, the ceiling's URL (sort keys
-instead of opaque cursors) and a Datasette canned query built from the SQL the
-service runs, with the values written in.
+A workload is many requests of one shape (filtered pages by source, by actor
+AND topic, ...), each with other filter values or another cursor, so no two
+requests in a row are the same and no cache of the last answer helps. Each
+request names its URL on the service (opaque cursors), on the two ceilings
+(sort keys: `after=`) and on Datasette (a canned query per shape, built from
+the SQL the service runs, its values passed as parameters).
 """
 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,105 +21,156 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.repository.claim_query import ClaimQuery, build_claim_sql
-from app.repository.filters import ENTITY_FILTERS, ResolvedFilter
+from app.repository.filters import DEFAULT_KINDS, ENTITY_FILTERS, ResolvedFilter
 from app.services.claims import FACET_SCAN_LIMIT
-from bench.ceiling import FACET_SQL, literal_sql
 from bench.procs import get
 
-__all__ = ["PAGE", "Picks", "Scenario", "deep_cursor", "pick_values", "scenarios"]
+__all__ = [
+    "PAGE",
+    "Picks",
+    "Request",
+    "Workload",
+    "canned_count",
+    "canned_facets",
+    "canned_page",
+    "datasette_params",
+    "decode_key",
+    "page_workloads",
+    "pick_values",
+    "query_of",
+]
 
 PAGE = 50
 _SPECS = {spec.param: spec for spec in ENTITY_FILTERS}
+Filters = dict[str, list[tuple[str, int]]]  # param -> [(slug, id)]
 
 
 @dataclass(frozen=True, slots=True)
 class Picks:
-    """The entity slugs (and their ids) the scenarios filter on."""
+    """Real filter values of the benchmark database, most frequent first."""
 
-    sources: tuple[tuple[str, int], ...]  # most cited first
-    actor: tuple[str, int]
-    topic: tuple[str, int]
-    search: str
+    sources: tuple[tuple[str, int], ...]
+    actors: tuple[tuple[str, int], ...]
+    topics: tuple[tuple[str, int], ...]
+    words: tuple[str, ...]  # search terms: words of actor and topic names
 
 
 @dataclass(frozen=True, slots=True)
-class Scenario:
-    """One benchmark request, as each server spells it."""
+class Request:
+    """One request as each server spells it (None: that server cannot answer it)."""
+
+    service: str
+    canned: str
+    params: tuple[tuple[str, Any], ...]
+    ceiling: str | None = None
+    stored: str | None = None
+
+
+@dataclass
+class Workload:
+    """Requests of one shape, and the Datasette canned query of each shape used."""
 
     name: str
     label: str
-    service: str
-    ceiling: str
-    canned_sql: str
-    params: tuple[tuple[str, str], ...] = ()
+    requests: list[Request] = field(default_factory=list)
+    canned: dict[str, str] = field(default_factory=dict)
+
+    def urls(self, server: str, datasette_db: str = "") -> list[str]:
+        """Every request's path on one server (empty when it answers none)."""
+        if server == "datasette":
+            return [
+                f"/{datasette_db}/{r.canned}.json?_shape=array&" + urlencode(r.params)
+                for r in self.requests
+            ]
+        kind = "service" if server in ("service", "cached") else server
+        found = [getattr(r, kind) for r in self.requests]
+        return [url for url in found if url is not None]
+
+
+def _ranked(engine: Engine, sql: str) -> tuple[tuple[str, int], ...]:
+    with engine.connect() as conn:
+        return tuple((str(slug), int(id_)) for slug, id_ in conn.execute(text(sql)))
 
 
 def pick_values(engine: Engine) -> Picks:
-    """The most cited source (and the next ones), a heavy actor and a topic they share."""
-    with engine.connect() as conn:
-        sources = conn.execute(
-            text(
-                "SELECT s.slug, s.id FROM claim_citation l JOIN source s ON s.id = l.source_id "
-                "WHERE l.kind IN ('cited', 'inline') GROUP BY s.id ORDER BY count(*) DESC LIMIT 4"
-            )
-        ).all()
-        actors = conn.execute(
-            text(
-                "SELECT a.slug, a.id FROM claim_actor l JOIN actor a ON a.id = l.actor_id "
-                "GROUP BY a.id ORDER BY count(*) DESC LIMIT 5"
-            )
-        ).all()
-        actor = actors[-1]  # the 5th most frequent: heavy, not the extreme
-        topic = conn.execute(
-            text(
-                "SELECT t.slug, t.id FROM claim_topic l JOIN topic t ON t.id = l.topic_id "
-                "GROUP BY t.id ORDER BY count(*) DESC LIMIT 1 OFFSET 2"
-            )
-        ).one()
-    return Picks(
-        sources=tuple((slug, int(id_)) for slug, id_ in sources),
-        actor=(actor[0], int(actor[1])),
-        topic=(topic[0], int(topic[1])),
-        search="sanctions",
+    """Sources, actors and topics by how many claims they have; words of their names."""
+    sources = _ranked(
+        engine,
+        "SELECT s.slug, s.id FROM claim_citation l JOIN source s ON s.id = l.source_id "
+        "WHERE l.kind IN ('cited', 'inline') GROUP BY s.id, s.slug ORDER BY count(*) DESC",
     )
+    actors = _ranked(
+        engine,
+        "SELECT slug, id FROM actor WHERE claim_count > 0 ORDER BY claim_count DESC LIMIT 300",
+    )
+    topics = _ranked(
+        engine, "SELECT slug, id FROM topic WHERE claim_count > 0 ORDER BY claim_count DESC"
+    )
+    words: dict[str, None] = {}
+    for slug, _ in (*topics, *actors[:60]):
+        for word in slug.split("-"):
+            if len(word) > 3:
+                words.setdefault(word)
+    return Picks(sources, actors, topics, tuple(words))
 
 
-def deep_cursor(port: int, path: str, pages: int) -> tuple[str, int] | None:
-    """Follow next_cursor up to `pages` times from path on the service: (cursor, its sort key).
+def decode_key(cursor: str) -> int:
+    """The sort key inside one of the service's reading-order cursors."""
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    _version, _query, key = orjson.loads(raw)
+    return int(key[-1])
 
-    Stops early on a short chain (a small database); None when there is no second page.
+
+def _walk(port: int, path: str, *, skip: int, take: int) -> list[tuple[str | None, int]]:
+    """(cursor, its sort key) of pages skip+1 .. skip+take of path on the service.
+
+    The first page is (None, 0). Stops at the end of the chain.
     """
-    cursor = ""
-    for _ in range(pages):
+    found: list[tuple[str | None, int]] = []
+    cursor: str | None = None
+    for page in range(skip + take):
+        if page >= skip:
+            found.append((cursor, decode_key(cursor) if cursor else 0))
         status, body = get(port, path + (f"&cursor={cursor}" if cursor else ""))
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}: {body[:200]!r}")
-        following = orjson.loads(body)["next_cursor"]
-        if not following:
+        cursor = orjson.loads(body)["next_cursor"]
+        if not cursor:
             break
-        cursor = following
-    if not cursor:
-        return None
-    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-    _version, _query, key = orjson.loads(raw)
-    return cursor, int(key[-1])
+    return found
 
 
-def _query(filters: dict[str, list[int]], search: str | None = None) -> ClaimQuery:
+def query_of(filters: Filters, search: str | None = None) -> ClaimQuery:
+    """The resolved query of filters given as (slug, id) pairs, and a search."""
     entities = tuple(
-        ResolvedFilter(_SPECS[param], tuple(ids)) for param, ids in filters.items() if ids
+        ResolvedFilter(_SPECS[param], tuple(id_ for _, id_ in values))
+        for param, values in filters.items()
+        if values
     )
     return ClaimQuery(entities=entities, search=search, order="relevance" if search else "reading")
 
 
-def _page_sql(query: ClaimQuery, after: int | None) -> str:
-    """One page with its sources, actors and topics nested as JSON, in one statement."""
+def datasette_params(sql_params: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A statement's driver parameters as canned-query parameters (the limit is written in)."""
+    return tuple((name, value) for name, value in sql_params.items() if name != "limit")
+
+
+def _key_sql(query: ClaimQuery, after: int | None, *, limit: int | None) -> tuple[str, Any]:
     built = build_claim_sql(
-        query, dialect="sqlite", after=None if after is None else [after], limit=PAGE
+        query, dialect="sqlite", after=None if after is None else [after], limit=limit
     )
+    sql, params = built.for_driver("sqlite")
+    if limit is not None:
+        sql = sql.replace(":limit", str(limit))
+    return sql, params
+
+
+def canned_page(query: ClaimQuery, after: int | None) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """One page with its sources, actors and topics nested as JSON, in one statement."""
+    keys, params = _key_sql(query, after, limit=PAGE)
     order = "p.ord, p.key" if query.order == "relevance" else "p.key"
     snippet = ", p.snippet" if query.search else ""
-    return (
+    sql = (
         "SELECT c.id, c.article_id, a.title, a.url, a.published_at, c.position, c.text, "
         "c.section, c.span_start, c.span_end, c.span_utf16_start, c.span_utf16_end, "
         "(SELECT json_group_array(json_object('slug', s.slug, 'name', s.name, "
@@ -132,83 +187,111 @@ def _page_sql(query: ClaimQuery, after: int | None) -> str:
         "(SELECT json_group_array(json_object('slug', t.slug, 'name', t.name)) "
         "FROM claim_topic l JOIN topic t ON t.id = l.topic_id WHERE l.claim_id = c.id) "
         f"AS topics, c.splitter_version{snippet} "
-        f"FROM ({literal_sql(built)}) AS p JOIN claim c ON c.id = p.id "
+        f"FROM ({keys}) AS p JOIN claim c ON c.id = p.id "
         f"JOIN article a ON a.id = c.article_id ORDER BY {order}"
     )
+    return sql, datasette_params(params)
 
 
-def _facets_sql(query: ClaimQuery) -> str:
-    """The three facet queries of the service and the matching count, in one statement."""
-    matching = literal_sql(build_claim_sql(query, dialect="sqlite", limit=FACET_SCAN_LIMIT + 1))
-    parts = [f"SELECT 'matching' AS facet, NULL, NULL, count(*) FROM ({matching}) AS m"]
-    kinds = ", ".join(f"'{kind}'" for kind in query.kinds)
+# What app/repository/claims.py::facet_counts runs per facet, around the matching claims.
+_FACET_SQL = (
+    "SELECT e.slug, e.name, t.n AS claim_count FROM ("
+    "SELECT l.{link_column} AS entity_id, count(*) AS n FROM ({matching}) AS m "
+    "JOIN {link_table} l ON l.claim_id = m.id{kinds} "
+    "GROUP BY l.{link_column} ORDER BY n DESC, l.{link_column} LIMIT 10) AS t "
+    "JOIN {entity_table} e ON e.id = t.entity_id"
+)
+
+
+def canned_facets(query: ClaimQuery) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """The service's three facet queries and its truncation probe, in one statement."""
+    matching, params = _key_sql(query, None, limit=FACET_SCAN_LIMIT)
+    probe, _ = _key_sql(query, None, limit=FACET_SCAN_LIMIT + 1)
+    parts = [f"SELECT 'matching', NULL, NULL, count(*) FROM ({probe}) AS m"]
+    kinds = ", ".join(f"'{kind}'" for kind in DEFAULT_KINDS)
     for spec in ENTITY_FILTERS:
-        sql = FACET_SQL.format(
+        sql = _FACET_SQL.format(
             matching=matching,
             link_table=spec.link_table,
             kinds=f" AND l.kind IN ({kinds})" if spec.by_kind else "",
             entity_table=spec.entity_table,
             link_column=spec.link_column,
-            limit=10,
         )
         parts.append(f"SELECT '{spec.param}', * FROM ({sql})")
-    return " UNION ALL ".join(parts)
+    return " UNION ALL ".join(parts), datasette_params(params)
 
 
-def _scenario(
-    name: str,
-    label: str,
-    filters: dict[str, list[tuple[str, int]]],
-    *,
-    search: str | None = None,
-    after: tuple[str, int] | None = None,
-    facets: bool = False,
-) -> Scenario:
-    query_params: list[tuple[str, Any]] = [
-        (param, slug) for param, values in filters.items() for slug, _ in values
+def canned_count(query: ClaimQuery) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """The service's exact count of a filtered query."""
+    built = build_claim_sql(query, dialect="sqlite", for_count=True)
+    sql, params = built.for_driver("sqlite")
+    return f"SELECT count(*) FROM ({sql}) AS matching", datasette_params(params)
+
+
+def _filter_params(filters: Filters) -> list[tuple[str, str]]:
+    return [(param, slug) for param, values in filters.items() for slug, _ in values]
+
+
+def _pages(
+    port: int, name: str, label: str, variants: Sequence[Filters], *, skip: int, take: int, cap: int
+) -> Workload:
+    """Pages skip+1 .. skip+take of each variant, walked on the service, up to `cap` requests."""
+    workload = Workload(name, label)
+    for filters in variants:
+        query_params = [*_filter_params(filters), ("limit", str(PAGE))]
+        base = "/v1/claims?" + urlencode(query_params)
+        for cursor, key in _walk(port, base, skip=skip, take=take):
+            sql, params = canned_page(query_of(filters), key)
+            known = workload.canned.setdefault(name, sql)
+            if known != sql:
+                raise RuntimeError(f"{name}: the variants do not share one statement")
+            after = [("after", str(key))] if cursor else []
+            workload.requests.append(
+                Request(
+                    service=base + (f"&cursor={cursor}" if cursor else ""),
+                    canned=name,
+                    params=params,
+                    ceiling="/v1/claims?" + urlencode(query_params + after),
+                    stored="/v1/claims?" + urlencode(query_params + after),
+                )
+            )
+            if len(workload.requests) >= cap:
+                return workload
+    return workload
+
+
+def page_workloads(port: int, picks: Picks, *, cap: int, deep: int) -> list[Workload]:
+    """Filtered pages: source, actor, topic, actor AND topic, three sources, deep pages."""
+    sources = [{"source": [s]} for s in picks.sources[:10]]
+    actors = [{"actor": [a]} for a in picks.actors[:20]]
+    topics = [{"topic": [t]} for t in picks.topics]
+    pairs = [{"actor": [a], "topic": [t]} for a in picks.actors[:12] for t in picks.topics[:4]]
+    triples = [
+        {"source": list(picks.sources[n : n + 3])} for n in range(1, max(2, len(picks.sources) - 2))
     ]
-    if search:
-        query_params.append(("q", search))
-    query = _query({param: [i for _, i in values] for param, values in filters.items()}, search)
-    if facets:
-        path = "/v1/facets?" + urlencode(query_params)
-        return Scenario(name, label, path, path, _facets_sql(query))
-    service = [*query_params, ("limit", PAGE)]
-    ceiling = list(service)
-    if after is not None:
-        service.append(("cursor", after[0]))
-        ceiling.append(("after", after[1]))
-    return Scenario(
-        name,
-        label,
-        "/v1/claims?" + urlencode(service),
-        "/v1/claims?" + urlencode(ceiling),
-        _page_sql(query, None if after is None else after[1]),
-    )
-
-
-def scenarios(picks: Picks, deep: tuple[str, int] | None) -> list[Scenario]:
-    """The scenarios of issue 6, with the picked values."""
-    top = picks.sources[0]
+    per = max(1, cap // 10)
     found = [
-        _scenario("source", f"source={top[0]}", {"source": [top]}),
-        _scenario("actor", f"actor={picks.actor[0]}", {"actor": [picks.actor]}),
-        _scenario("topic", f"topic={picks.topic[0]}", {"topic": [picks.topic]}),
-        _scenario(
-            "actor_topic",
-            f"actor={picks.actor[0]}&topic={picks.topic[0]}",
-            {"actor": [picks.actor], "topic": [picks.topic]},
-        ),
-        _scenario(
+        _pages(port, "source", "source=<top 10 sources>", sources, skip=0, take=per, cap=cap),
+        _pages(port, "actor", "actor=<top 20 actors>", actors, skip=0, take=per, cap=cap),
+        _pages(port, "topic", "topic=<each topic>", topics, skip=0, take=per, cap=cap),
+        _pages(port, "actor_topic", "actor=<top 12>&topic=<top 4>", pairs, skip=0, take=4, cap=cap),
+        _pages(
+            port,
             "three_sources",
-            "source=" + "|".join(slug for slug, _ in picks.sources[1:4]),
-            {"source": list(picks.sources[1:4])},
+            "source=<3 of the next sources>",
+            triples,
+            skip=0,
+            take=per,
+            cap=cap,
+        ),
+        _pages(
+            port,
+            "deep_page",
+            f"source=<top 3>, pages {deep + 1}-{deep + per}",
+            sources[:3],
+            skip=deep,
+            take=per,
+            cap=cap,
         ),
     ]
-    if deep is not None:
-        found.append(
-            _scenario("deep_page", f"source={top[0]}, deep cursor", {"source": [top]}, after=deep)
-        )
-    found.append(_scenario("facets", f"facets source={top[0]}", {"source": [top]}, facets=True))
-    found.append(_scenario("search", f"q={picks.search}", {}, search=picks.search))
-    return found
+    return [workload for workload in found if workload.requests]

@@ -33,6 +33,7 @@ from app.api.deps import (
 from app.errors import NotFound, database_unavailable, problem_body
 from app.links import absolute, link_base
 from app.reads import ReadRunner
+from app.response_cache import cached
 from app.schemas import Claim, ClaimJsonLd, ClaimPage, Facets
 
 router = APIRouter(prefix="/v1", tags=["claims"])
@@ -214,10 +215,13 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
         return _moved(request, EXPORT_PATHS[wanted])
     params = parse_params(ClaimListParams, request)
     filters = claim_filter(params)
-    page = await reads(
+    page = await cached(
+        request,
+        reads,
         lambda session: services.claim_page(
             session, filters=filters, cursor=params.cursor, limit=params.limit, count=params.count
-        )
+        ),
+        when=bool(params.q) or params.count != "none",
     )
     return render(page, headers=next_link(request, page["next_cursor"]))
 
@@ -285,10 +289,12 @@ async def list_facets(request: Request, reads: ReadsDep) -> Response:
     params = parse_params(FacetParams, request)
     filters = claim_filter(params)
     return render(
-        await reads(
+        await cached(
+            request,
+            reads,
             lambda session: services.facets(
                 session, filters=filters, names=list(params.facet), limit=params.limit
-            )
+            ),
         )
     )
 

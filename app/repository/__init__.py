@@ -10,7 +10,7 @@ from app.repository.articles import (
     article_summaries,
     references_of,
 )
-from app.repository.changes import changes_after
+from app.repository.changes import change_head, changes_after
 from app.repository.claim_query import ClaimQuery, cursor_arity
 from app.repository.claims import (
     ClaimRowKey,
@@ -62,6 +62,7 @@ __all__ = [
     "article_id_by_hash",
     "article_source",
     "article_summaries",
+    "change_head",
     "changes_after",
     "claim_texts",
     "claims_by_ids",

@@ -8,12 +8,21 @@ from typing import Any
 from sqlalchemy import DateTime, text
 from sqlalchemy.orm import Session
 
-__all__ = ["changes_after"]
+from app.repository.driver import driver_rows
+
+__all__ = ["change_head", "changes_after"]
 
 _CHANGES = text(
     "SELECT seq, kind, claim_id, article_id, changed_at FROM claim_change "
     "WHERE seq > :after ORDER BY seq LIMIT :limit"
 ).columns(changed_at=DateTime(timezone=True))
+
+
+def change_head(session: Session) -> int:
+    """The last event's sequence number (0 before the first): the data's version."""
+    # On the driver's cursor: every cached read asks, so it must cost next to nothing.
+    ((head,),) = driver_rows(session, "SELECT max(seq) FROM claim_change")
+    return int(head or 0)
 
 
 def changes_after(session: Session, *, after: int, limit: int) -> list[dict[str, Any]]:

@@ -233,3 +233,18 @@ def test_cursor_of_another_query_is_400(client: TestClient) -> None:
     assert "different query" in body["detail"]
     articles_cursor = client.get("/v1/articles", params={"limit": 1}).json()["next_cursor"]
     assert_problem(client.get("/v1/claims", params={"cursor": articles_cursor}), 400)
+
+
+@pytest.mark.usefixtures("stored")
+def test_or_ed_values_page_as_their_merged_lists(client: TestClient) -> None:
+    # PostgreSQL reads one index-ordered branch per value and merges them.
+    sources = ["reuters", "bbc-news", "associated-press"]
+    merged: dict[int, dict[str, object]] = {}
+    for source in sources:
+        merged.update({c["id"]: c for c in all_pages(client, "/v1/claims", source=source)})
+    expected = sorted(merged.values(), key=lambda c: (c["article_id"], c["position"]))
+    for limit in (1, 2, 3, 50):
+        paged = all_pages(client, "/v1/claims", source=sources, limit=limit)
+        assert [c["id"] for c in paged] == [c["id"] for c in expected]
+    facets = client.get("/v1/facets", params={"source": sources}).json()["facets"]
+    assert sum(f["claim_count"] for f in facets["source"]) >= len(expected)
