@@ -15,11 +15,12 @@ from app import repository, services
 from app.api.claim_params import FilterParams, claim_filter, parse_params
 from app.api.deps import ReadsDep
 from app.web.render import page
-from app.web.views import FilterState, palette
+from app.web.views import FilterState, language_name, palette
 
 router = APIRouter()
 
-FACETS = {"source": "Sources", "actor": "Actors", "topic": "Topics"}
+ENTITY_FACETS = {"source": "Sources", "actor": "Actors", "topic": "Topics"}
+FACETS = {**ENTITY_FACETS, "language": "Languages"}
 FACET_VALUES = 10
 
 
@@ -35,7 +36,7 @@ def _counted_exactly(filters: repository.ClaimFilter) -> bool:
 
     Those the write-kept counters answer; anything else PostgreSQL's planner estimates.
     """
-    values = sum(len(getattr(filters, name)) for name in FACETS)
+    values = sum(len(getattr(filters, name)) for name in ENTITY_FACETS)
     rest = replace(filters, source=(), actor=(), topic=(), order="reading")
     return values <= 1 and rest == repository.ClaimFilter()
 
@@ -65,7 +66,17 @@ async def explorer(request: Request, reads: ReadsDep) -> Response:
             "approximate": not _counted_exactly(filters),
             "next_cursor": found["next_cursor"],
             "paged": params.cursor is not None,
-            "facets": [(name, title, counts["facets"][name]) for name, title in FACETS.items()],
+            "facets": [
+                (name, title, _named(name, counts["facets"][name]))
+                for name, title in FACETS.items()
+            ],
             "truncated": counts["truncated"],
         },
     )
+
+
+def _named(facet: str, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facet values as a reader names them: a language by its English name, not its code."""
+    if facet != "language":
+        return values
+    return [{**value, "name": language_name(value["slug"])} for value in values]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import pycountry
+
 __all__ = [
     "PALETTE_SIZE",
     "Bar",
@@ -220,3 +222,10 @@ def month_chart(counts: Sequence[tuple[str, int]], *, width: int = 600, height: 
             )
         )
     return Chart(tuple(bars), width, height, round(slot * 0.8, 2), peak)
+
+
+def language_name(code: str) -> str:
+    """The English name of an ISO 639 language code ('ru' -> 'Russian'), else the code."""
+    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
+    found = found or pycountry.languages.get(alpha_3=code)
+    return str(found.name) if found is not None else code

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fastapi.testclient import TestClient
 
 from app.web.render import PAGE_CSP
+from app.web.views import language_name
 from tests.api.helpers import assert_problem, post_article
 
 PAGE_BUDGET_BYTES = 50 * 1024
@@ -308,3 +309,16 @@ def test_oembed_answers_rich_json_for_permalinks_only(make_client: Any) -> None:
 def test_pages_stay_out_of_the_openapi_document(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert all(path.startswith("/v1/") or path in ("/healthz", "/readyz") for path in paths)
+
+
+def test_the_language_facet_names_languages_and_filters_as_the_api_does(
+    client: TestClient,
+) -> None:
+    _seed(client)
+    html = _page(client, "/")
+    assert 'id="facet-language"' in html
+    add = next(h for h in _hrefs(html) if h.startswith("/?") and "language=" in h)
+    code = dict(parse_qsl(urlsplit(add).query))["language"]
+    assert f">{language_name(code)}</a>" in html  # "English", not "en"
+    expected = client.get("/v1/claims", params={"language": code}).json()["items"]
+    assert _claim_ids(_page(client, add)) == [c["id"] for c in expected]
