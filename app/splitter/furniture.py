@@ -28,6 +28,8 @@ _DATE_FIRST = re.compile(
     re.IGNORECASE,
 )
 _CLOSING = "\"'”’»)]"
+# "... 2 грудня 2026 р.", "... 2 декабря 2026 г.": the stop of a year's abbreviation
+_YEAR_END = re.compile(r"\d{4}\s*\w{0,4}\.$")
 _COUNT_TAIL = re.compile(r"\s*\(\d+\)$")  # "comments (12)"
 _PREFIX_CHARS = 120  # longer than any UI prefix: a paragraph is not case-folded whole for them
 
@@ -146,7 +148,11 @@ class FurnitureRules:
             lowered = stripped.casefold()
             if any(p in lowered for p in self.ui_contains):
                 return True
-        if words <= 12 and not terminal and (self.byline.match(text) or self.dateline.match(text)):
+        if (
+            words <= 18
+            and (not terminal or _YEAR_END.search(text))
+            and (self.byline.match(text) or self.dateline.match(text))
+        ):
             return True
         if self.dateline.match(text) and words <= 8:
             return True

@@ -172,6 +172,9 @@ _QUOTATION = re.compile(
 )
 
 
+_REPLY_MAX_WORDS = 2
+
+
 def _inside_quotations(masked: str, language: str) -> list[int]:
     """Boundaries between the sentences of one quotation, which sentencex never cuts.
 
@@ -193,6 +196,9 @@ def _inside_quotations(masked: str, language: str) -> list[int]:
         position = offset
         for piece in pieces[:-1]:
             position += len(piece)
+            rest = inner[position - offset :]
+            if piece.rstrip()[-1:] in "?!" and len(rest.split()) <= _REPLY_MAX_WORDS:
+                continue  # '"Would we go alone? No," he said.': a reply to its own question
             if position < len(masked) and _capital_start(masked[position:]):
                 bounds.append(position)
     return bounds

@@ -508,3 +508,23 @@ def test_a_data_table_is_not_prose_but_a_layout_table_is() -> None:
         "Imports fell 11% in October, the data showed.",
         "The ministry said the fall would continue into the winter months.",
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Автор: Ирина Смирнова · Обновлено 2 декабря 2026 г., 16:20 мск",
+        "Авторка: Олена Ткач | Оновлено 18:40, 2 грудня 2026 р.",
+        "Von Jonas Weber, Hamburg",
+        "Aktualisiert am 2. Dezember 2026, 14:05 Uhr",
+        "Par Anne Morel – Publié le 2 décembre 2026 à 09h12, mis à jour à 11h40",
+        "Por Diego Ruiz | Sevilla | Actualizado: 02/12/2026 13:45 h",
+    ],
+)
+def test_bylines_and_update_lines_in_other_languages_are_furniture(line: str) -> None:
+    body = "Dockworkers walked out in three cities.[1]\n\n[1] Reuters"
+    text = f"Port strike spreads\n\n{line}\n\n{body}"
+    result = split(text)
+    assert [(s.text, s.section) for s in result.statements] == [
+        ("Dockworkers walked out in three cities.", None)
+    ]

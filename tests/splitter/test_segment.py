@@ -19,6 +19,10 @@ CASES = [
         "„Wir prüfen alle Optionen. Entschieden ist nichts“, sagte Merz.",
         ["„Wir prüfen alle Optionen.", "Entschieden ist nichts“, sagte Merz."],
     ),
+    (  # ... nor before a one-word reply to the quotation's own question
+        '"Would we go in alone? No," one official said. Talks resume today.',
+        ['"Would we go in alone? No," one official said.', "Talks resume today."],
+    ),
     (  # ... but not before a lower-case word, nor after an abbreviation
         "She said: “Mr. Lee left. the rest stayed.”",
         ["She said: “Mr. Lee left. the rest stayed.”"],
