@@ -34,7 +34,8 @@ from app.repository.claim_query import (
     ClaimSql,
     build_claim_sql,
 )
-from app.repository.filters import ENTITY_FILTERS, ResolvedFilter
+from app.repository.filters import ResolvedFilter
+from app.repository.kinds import KINDS
 from app.services.claims import FACET_SCAN_LIMIT
 
 __all__ = ["FACET_SQL", "app", "literal_sql"]
@@ -86,16 +87,16 @@ class _State:
     def __init__(self, path: str) -> None:
         self.conn = _connect(path)
         self.ids: dict[str, dict[str, int]] = {}
-        for spec in ENTITY_FILTERS:
+        for spec in KINDS.values():
             rows = self.conn.execute(f"SELECT slug, id FROM {spec.entity_table}")
-            self.ids[spec.param] = dict(rows)
+            self.ids[spec.name] = dict(rows)
 
     def query(self, request: Request) -> ClaimQuery | None:
         entities: list[ResolvedFilter] = []
-        for spec in ENTITY_FILTERS:
-            values = request.query_params.getlist(spec.param)
+        for spec in KINDS.values():
+            values = request.query_params.getlist(spec.name)
             if values:
-                known = self.ids[spec.param]
+                known = self.ids[spec.name]
                 if any(value not in known for value in values):
                     return None
                 entities.append(ResolvedFilter(spec, tuple(known[value] for value in values)))
@@ -222,7 +223,7 @@ async def facets(request: Request) -> Response:
     sql, params = matching.for_driver("sqlite")
     result: dict[str, Any] = {}
     truncated = False
-    for spec in ENTITY_FILTERS:
+    for spec in KINDS.values():
         total = state.conn.execute(f"SELECT count(*) FROM ({sql}) AS m", params).fetchone()[0]
         truncated |= total > FACET_SCAN_LIMIT
         kinds = ""
@@ -238,7 +239,7 @@ async def facets(request: Request) -> Response:
             link_column=spec.link_column,
             limit=10,
         )
-        result[spec.param] = [
+        result[spec.name] = [
             {"slug": slug, "name": name, "claim_count": count}
             for slug, name, count in state.conn.execute(statement, facet_params)
         ]

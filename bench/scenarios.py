@@ -17,7 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.repository.claim_query import ClaimQuery, build_claim_sql
-from app.repository.filters import ENTITY_FILTERS, ResolvedFilter
+from app.repository.filters import ResolvedFilter
+from app.repository.kinds import KINDS
 from app.services.claims import FACET_SCAN_LIMIT
 from bench.ceiling import FACET_SQL, literal_sql
 from bench.procs import get
@@ -25,7 +26,7 @@ from bench.procs import get
 __all__ = ["PAGE", "Picks", "Scenario", "deep_cursor", "pick_values", "scenarios"]
 
 PAGE = 50
-_SPECS = {spec.param: spec for spec in ENTITY_FILTERS}
+_SPECS = KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,7 @@ def _facets_sql(query: ClaimQuery) -> str:
     matching = literal_sql(build_claim_sql(query, dialect="sqlite", limit=FACET_SCAN_LIMIT + 1))
     parts = [f"SELECT 'matching' AS facet, NULL, NULL, count(*) FROM ({matching}) AS m"]
     kinds = ", ".join(f"'{kind}'" for kind in query.kinds)
-    for spec in ENTITY_FILTERS:
+    for spec in KINDS.values():
         sql = FACET_SQL.format(
             matching=matching,
             link_table=spec.link_table,
@@ -151,7 +152,7 @@ def _facets_sql(query: ClaimQuery) -> str:
             link_column=spec.link_column,
             limit=10,
         )
-        parts.append(f"SELECT '{spec.param}', * FROM ({sql})")
+        parts.append(f"SELECT '{spec.name}', * FROM ({sql})")
     return " UNION ALL ".join(parts)
 
 

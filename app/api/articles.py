@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -30,6 +30,7 @@ from app.api.deps import (
 from app.cursors import decode_cursor, encode_cursor
 from app.errors import AppError, BadRequest, ClientGone, NotFound
 from app.links import absolute
+from app.repository.filters import ArticleFilter, ClaimFilter
 from app.schemas import Article, ArticleIn, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
 from app.services import SplitGuard, SplitterSetup
 from app.settings import Settings
@@ -201,7 +202,12 @@ async def _guarded(
 
 @router.get("", response_model=ArticlePage, responses=problems(400, 422), summary="List articles")
 async def list_articles(
-    request: Request, reads: ReadsDep, limit: Limit = 50, cursor: Cursor = None
+    request: Request,
+    reads: ReadsDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    *,
+    filters: Annotated[ArticleFilter, Query()],
 ) -> Response:
     """Articles, newest first, without their text."""
     before = None
@@ -211,7 +217,9 @@ async def list_articles(
             raise BadRequest("The cursor is not one this service issued.")
         before = key
     items = await reads(
-        lambda session: repository.article_summaries(session, before=before, limit=limit + 1)
+        lambda session: repository.article_summaries(
+            session, filters=filters, before=before, limit=limit + 1
+        )
     )
     next_cursor = (
         encode_cursor([items[limit - 1]["id"]], query="articles") if len(items) > limit else None
@@ -253,7 +261,7 @@ async def list_article_claims(
             raise NotFound(f"No article has id {article_id}.")
         return services.claim_page(
             session,
-            filters=repository.ClaimFilter(article=(article_id,)),
+            filters=ClaimFilter(article=[article_id]),
             cursor=cursor,
             limit=limit,
             scope=f"article-claims:{article_id}",

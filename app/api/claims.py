@@ -18,8 +18,6 @@ from app import repository, services
 from app.api.claim_params import (
     ClaimListParams,
     FacetParams,
-    FilterParams,
-    claim_filter,
     openapi_parameters,
     parse_params,
 )
@@ -33,6 +31,7 @@ from app.api.deps import (
 from app.errors import NotFound, database_unavailable, problem_body
 from app.links import absolute, link_base
 from app.reads import ReadRunner
+from app.repository.filters import ClaimFilter
 from app.schemas import Claim, ClaimJsonLd, ClaimPage, Facets
 
 router = APIRouter(prefix="/v1", tags=["claims"])
@@ -213,10 +212,9 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
     if wanted := _exported(request):
         return _moved(request, EXPORT_PATHS[wanted])
     params = parse_params(ClaimListParams, request)
-    filters = claim_filter(params)
     page = await reads(
         lambda session: services.claim_page(
-            session, filters=filters, cursor=params.cursor, limit=params.limit, count=params.count
+            session, filters=params, cursor=params.cursor, limit=params.limit, count=params.count
         )
     )
     return render(page, headers=next_link(request, page["next_cursor"]))
@@ -225,7 +223,7 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
 async def _stream(request: Request, reads: ReadRunner) -> Iterator[dict[str, Any]]:
     """The export's claims; the filters resolved as every read is (within the loop's
     budget, else on a thread), so a bad parameter fails before the first byte is sent."""
-    filters = claim_filter(parse_params(FilterParams, request))
+    filters = parse_params(ClaimFilter, request)
     query = await reads(lambda session: repository.resolve_query(session, filters=filters))
     return services.stream_claims(reads.engine, query=query)
 
@@ -241,7 +239,7 @@ async def _stream(request: Request, reads: ReadRunner) -> Iterator[dict[str, Any
         **problems(400, 422),
     },
     summary="Export claims as NDJSON",
-    openapi_extra=openapi_parameters(FilterParams),
+    openapi_extra=openapi_parameters(ClaimFilter),
 )
 async def export_claims_ndjson(request: Request, reads: ReadsDep) -> Response:
     """Every claim matching the filters, in list order: one `Claim` object per line."""
@@ -261,7 +259,7 @@ async def export_claims_ndjson(request: Request, reads: ReadsDep) -> Response:
         **problems(400, 422),
     },
     summary="Export claims as CSV",
-    openapi_extra=openapi_parameters(FilterParams),
+    openapi_extra=openapi_parameters(ClaimFilter),
 )
 async def export_claims_csv(request: Request, reads: ReadsDep) -> Response:
     """Every claim matching the filters, in list order, as CSV (UTF-8, CRLF)."""
@@ -283,11 +281,10 @@ async def export_claims_csv(request: Request, reads: ReadsDep) -> Response:
 async def list_facets(request: Request, reads: ReadsDep) -> Response:
     """The most frequent sources, actors and topics among the claims matching the filters."""
     params = parse_params(FacetParams, request)
-    filters = claim_filter(params)
     return render(
         await reads(
             lambda session: services.facets(
-                session, filters=filters, names=list(params.facet), limit=params.limit
+                session, filters=params, names=list(params.facet), limit=params.limit
             )
         )
     )

@@ -11,7 +11,7 @@ from app.repository.articles import (
     references_of,
 )
 from app.repository.changes import changes_after
-from app.repository.claim_query import ClaimQuery, cursor_arity
+from app.repository.claim_query import ClaimQuery, cursor_arity, resolve_query
 from app.repository.claims import (
     ClaimRowKey,
     claims_by_ids,
@@ -20,10 +20,8 @@ from app.repository.claims import (
     is_unfiltered,
     list_claim_keys,
     matching_more_than,
-    resolve_query,
 )
 from app.repository.entities import (
-    ENTITIES,
     actor_edit_stamp,
     actor_slug_by_name,
     claims_by_month,
@@ -34,8 +32,9 @@ from app.repository.entities import (
     save_actor,
     upsert_topics,
 )
-from app.repository.filters import CITATION_KINDS, ENTITY_FILTERS, ClaimFilter, Order
+from app.repository.filters import ClaimFilter, Order
 from app.repository.health import database_writable, registries_present
+from app.repository.kinds import CITATION_KINDS, KINDS
 from app.repository.writes import (
     ClaimRow,
     article_source,
@@ -48,8 +47,7 @@ from app.repository.writes import (
 
 __all__ = [
     "CITATION_KINDS",
-    "ENTITIES",
-    "ENTITY_FILTERS",
+    "KINDS",
     "ClaimFilter",
     "ClaimQuery",
     "ClaimRow",

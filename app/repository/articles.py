@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, text
+from sqlalchemy import JSON, DateTime, bindparam, text
 from sqlalchemy.orm import Session
 
 from app.links import article_url
 from app.repository.driver import driver_rows
+from app.repository.filters import ArticleFilter, Scope, SqlParts, active_filters
 
 __all__ = [
     "article_by_id",
     "article_exists",
     "article_id_by_hash",
+    "article_list_sql",
     "article_summaries",
     "references_of",
 ]
@@ -51,15 +53,37 @@ def _summary(row: Any) -> dict[str, Any]:
     }
 
 
-def article_summaries(session: Session, *, before: int | None, limit: int) -> list[dict[str, Any]]:
-    """Newest articles first, keyset-paged on id."""
-    where = "WHERE a.id < :before " if before is not None else ""
-    rows = session.execute(
-        text(
-            f"SELECT {_SUMMARY_COLUMNS} FROM article a {where}ORDER BY a.id DESC LIMIT :limit"
-        ).columns(**_TYPES),
-        {"before": before, "limit": limit},
+def article_list_sql(
+    filters: ArticleFilter, *, dialect: str, before: int | None, limit: int
+) -> SqlParts:
+    """The conditions and values of one page of the article list, from the filter table."""
+    sql = SqlParts(dialect)
+    scope = Scope(article_id="a.id", article="a")
+    for spec, value in active_filters(filters):
+        sql.where.append(spec.where(sql, scope, value))
+    if before is not None:
+        sql.where.append(f"a.id < {sql.bind('before', before)}")
+    sql.bind("limit", limit)
+    return sql
+
+
+def article_summaries(
+    session: Session, *, filters: ArticleFilter, before: int | None, limit: int
+) -> list[dict[str, Any]]:
+    """Newest articles first matching the filters, keyset-paged on id."""
+    sql = article_list_sql(
+        filters, dialect=session.get_bind().dialect.name, before=before, limit=limit
     )
+    where = f"WHERE {' AND '.join(sql.where)} " if sql.where else ""
+    statement = text(
+        f"SELECT {_SUMMARY_COLUMNS} FROM article a {where}ORDER BY a.id DESC LIMIT :limit"
+    ).columns(**_TYPES)
+    typed = [
+        bindparam(name, type_=DateTime(timezone=True))
+        for name, value in sql.params.items()
+        if isinstance(value, datetime)
+    ]
+    rows = session.execute(statement.bindparams(*typed), sql.params)
     return [_summary(row) for row in rows]
 
 

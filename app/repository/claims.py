@@ -24,13 +24,7 @@ from app.repository.claim_query import (
     build_claim_sql,
 )
 from app.repository.driver import driver_rows
-from app.repository.filters import (
-    CITATION_KINDS,
-    ENTITY_FILTERS,
-    ClaimFilter,
-    resolve_article_urls,
-    resolve_entities,
-)
+from app.repository.kinds import KINDS
 
 __all__ = [
     "ClaimRowKey",
@@ -40,7 +34,6 @@ __all__ = [
     "is_unfiltered",
     "list_claim_keys",
     "matching_more_than",
-    "resolve_query",
 ]
 
 # Page hydration: the hot path of every list, run on the driver's cursor (see driver.py).
@@ -94,32 +87,6 @@ class ClaimRowKey(NamedTuple):
     id: int
     ord: Any = None
     snippet: str | None = None
-
-
-def resolve_query(session: Session, *, filters: ClaimFilter) -> ClaimQuery:
-    """Resolve every named value of filters to ids; NotFound names the first unknown one."""
-    entities = tuple(
-        resolve_entities(session, spec=spec, values=values)
-        for spec in ENTITY_FILTERS
-        if (values := getattr(filters, spec.param))
-    )
-    articles = list(filters.article)
-    if filters.article_url:
-        articles.extend(resolve_article_urls(session, urls=filters.article_url))
-    kinds = CITATION_KINDS if "any" in filters.kind else filters.kind
-    return ClaimQuery(
-        entities=entities,
-        kinds=tuple(dict.fromkeys(kinds)),
-        has_source=filters.has_source,
-        sections=tuple(s for s in filters.section if not s.startswith("-")),
-        excluded_sections=tuple(s[1:] for s in filters.section if s.startswith("-")),
-        articles=tuple(dict.fromkeys(articles)),
-        since=filters.since,
-        until=filters.until,
-        languages=tuple(dict.fromkeys(filters.language)),
-        search=filters.q,
-        order=filters.order,
-    )
 
 
 def _dialect(session: Session) -> str:
@@ -212,7 +179,7 @@ def facet_counts(
     """
     if facet == "language":
         return _language_counts(session, query=query, limit=limit, scan_limit=scan_limit)
-    spec = next(spec for spec in ENTITY_FILTERS if spec.param == facet)
+    spec = KINDS[facet]
     if is_unfiltered(query):
         # Over everything, the counters kept by writes are the answer.
         rows = session.execute(

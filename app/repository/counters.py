@@ -14,9 +14,9 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from app.repository.driver import driver_executemany, driver_rows
+from app.repository.kinds import KINDS, kind_of_link
 
 __all__ = [
-    "COUNTED_CONDITIONS",
     "adjust_entity_counts",
     "adjust_total",
     "entity_counts",
@@ -24,28 +24,14 @@ __all__ = [
     "uncount_links",
 ]
 
-# link table -> (entity table, entity column, extra condition for what counts)
-_LINKS: Mapping[str, tuple[str, str, str]] = {
-    "claim_citation": ("source", "source_id", "kind IN ('cited', 'inline')"),
-    "claim_actor": ("actor", "actor_id", ""),
-    "claim_topic": ("topic", "topic_id", ""),
-}
-# What each link table's counter counts, as a condition on its rows.
-COUNTED_CONDITIONS: Mapping[str, str] = {table: link[2] for table, link in _LINKS.items()}
-_COUNTED_KINDS = frozenset({"cited", "inline"})
-
-
-def _counted(link_table: str, row: Mapping[str, Any]) -> bool:
-    return link_table != "claim_citation" or row["kind"] in _COUNTED_KINDS
-
 
 def adjust_entity_counts(
     session: Session, *, link_table: str, rows: Iterable[Mapping[str, Any]], sign: int = 1
 ) -> None:
     """Add (or with sign=-1 take away) the link rows about to be written to their entities."""
-    entity_table, column, _ = _LINKS[link_table]
-    deltas = Counter(row[column] for row in rows if _counted(link_table, row))
-    _apply(session, entity_table, {key: sign * n for key, n in deltas.items()})
+    kind = kind_of_link(link_table)
+    deltas = Counter(row[kind.link_column] for row in rows if kind.counts(row))
+    _apply(session, kind.entity_table, {key: sign * n for key, n in deltas.items()})
 
 
 def _apply(session: Session, entity_table: str, deltas: Mapping[int, int]) -> None:
@@ -62,14 +48,16 @@ def uncount_links(session: Session, *, claim_ids: Sequence[int]) -> None:
         return
     for start in range(0, len(claim_ids), 500):
         chunk = list(claim_ids[start : start + 500])
-        for link_table, (entity_table, column, condition) in _LINKS.items():
+        for kind in KINDS.values():
+            condition = kind.counted("l")
             where = f" AND {condition}" if condition else ""
+            column = f"l.{kind.link_column}"
             statement = text(
-                f"SELECT {column}, count(*) FROM {link_table} "
-                f"WHERE claim_id IN :ids{where} GROUP BY {column}"
+                f"SELECT {column}, count(*) FROM {kind.link_table} l "
+                f"WHERE l.claim_id IN :ids{where} GROUP BY {column}"
             ).bindparams(bindparam("ids", expanding=True))
             deltas = {entity_id: -n for entity_id, n in session.execute(statement, {"ids": chunk})}
-            _apply(session, entity_table, deltas)
+            _apply(session, kind.entity_table, deltas)
 
 
 def adjust_total(session: Session, *, delta: int) -> None:

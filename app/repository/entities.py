@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.models import Actor, Source, Topic
-from app.repository.counters import COUNTED_CONDITIONS
 from app.repository.driver import driver_rows
-from app.repository.filters import ENTITY_FILTERS, SEPARATOR, fold, like_escape, search_text
+from app.repository.filters import SEPARATOR, fold, like_escape, search_text
+from app.repository.kinds import KINDS
 
 __all__ = [
-    "ENTITIES",
-    "EntityKind",
     "actor_edit_stamp",
     "actor_slug_by_name",
     "claims_by_month",
@@ -29,29 +25,6 @@ __all__ = [
     "upsert_topics",
 ]
 
-
-@dataclass(frozen=True, slots=True)
-class EntityKind:
-    """How one kind of entity is stored."""
-
-    table: Table
-    columns: tuple[str, ...]  # what the API shows (claim_count is kept by writes)
-
-
-ENTITIES: Mapping[str, EntityKind] = {
-    "source": EntityKind(
-        Source.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "aliases", "domains", "claim_count"),
-    ),
-    "actor": EntityKind(
-        Actor.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "type", "aliases", "iso_code", "wikidata_id", "claim_count"),
-    ),
-    "topic": EntityKind(
-        Topic.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "description", "iptc_code", "claim_count"),
-    ),
-}
 
 _JSON_COLUMNS = {"aliases": JSON(), "domains": JSON()}
 
@@ -66,7 +39,7 @@ def list_entities(
     actor_type: str | None = None,
 ) -> list[dict[str, Any]]:
     """Entities of one kind in slug order with their claim counts."""
-    spec = ENTITIES[kind]
+    spec = KINDS[kind]
     where: list[str] = []
     params: dict[str, Any] = {"limit": limit}
     if after is not None:
@@ -93,7 +66,7 @@ def list_entities(
 
 def entity_by_slug(session: Session, *, kind: str, slug: str) -> dict[str, Any] | None:
     """One entity with its claim count, or None."""
-    spec = ENTITIES[kind]
+    spec = KINDS[kind]
     columns = ", ".join(f"e.{column}" for column in spec.columns)
     types = {c: t for c, t in _JSON_COLUMNS.items() if c in spec.columns}
     row = session.execute(
@@ -115,15 +88,15 @@ def claims_by_month(session: Session, *, kind: str, slug: str) -> list[tuple[str
 
     The claims counted are those its `claim_count` counts.
     """
-    spec = next(spec for spec in ENTITY_FILTERS if spec.param == kind)
+    spec = KINDS[kind]
     month = _MONTH[session.get_bind().dialect.name]
-    condition = COUNTED_CONDITIONS[spec.link_table]
+    condition = spec.counted("l")
     rows = session.execute(
         text(
             f"SELECT {month} AS month, count(*) AS n FROM {spec.link_table} l "
             f"JOIN {spec.entity_table} e ON e.id = l.{spec.link_column} "
             "JOIN claim c ON c.id = l.claim_id JOIN article a ON a.id = c.article_id "
-            f"WHERE e.slug = :slug{' AND l.' + condition if condition else ''} "
+            f"WHERE e.slug = :slug{' AND ' + condition if condition else ''} "
             "GROUP BY month ORDER BY month"
         ),
         {"slug": slug},
@@ -135,7 +108,7 @@ def ensure_entities(
     session: Session, *, kind: str, rows: Iterable[Mapping[str, Any]]
 ) -> dict[str, int]:
     """Insert the rows whose slug is new (concurrent writers welcome); map every slug to its id."""
-    table = ENTITIES[kind].table
+    table = KINDS[kind].table
     wanted = {row["slug"]: row for row in rows}
     if not wanted:
         return {}
@@ -188,7 +161,7 @@ def _searchable(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
 
 def save_actor(session: Session, *, row: Mapping[str, Any]) -> None:
     """Insert the actor, or overwrite the one with the same slug."""
-    table = ENTITIES["actor"].table
+    table = KINDS["actor"].table
     row = _searchable(table, row)
     updated = session.execute(table.update().where(table.c.slug == row["slug"]).values(**row))
     if not updated.rowcount:  # type: ignore[attr-defined]
@@ -204,7 +177,7 @@ def actor_slug_by_name(session: Session, *, name: str) -> str | None:
 
 def upsert_topics(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert new topics and bring existing ones up to date, by slug."""
-    table = ENTITIES["topic"].table
+    table = KINDS["topic"].table
     ensure_entities(session, kind="topic", rows=rows)
     for row in rows:
         session.execute(

@@ -14,15 +14,11 @@ from app import models
 from app.models import claim_key
 from app.repository import counters
 from app.repository.driver import driver_executemany, driver_rows, driver_value
+from app.repository.kinds import KINDS
 
 _ARTICLE = cast(Table, models.Article.__table__)  # type: ignore[attr-defined]
 _REFERENCE = cast(Table, models.Reference.__table__)  # type: ignore[attr-defined]
 _CLAIM = cast(Table, models.Claim.__table__)  # type: ignore[attr-defined]
-_LINKS = (
-    cast(Table, models.ClaimCitation.__table__),  # type: ignore[attr-defined]
-    cast(Table, models.ClaimActor.__table__),  # type: ignore[attr-defined]
-    cast(Table, models.ClaimTopic.__table__),  # type: ignore[attr-defined]
-)
 
 __all__ = [
     "ClaimRow",
@@ -149,8 +145,13 @@ def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]
         for cid, key, claim in claims
         for topic_id in claim.topic_ids
     ]
-    link_rows: tuple[list[dict[str, Any]], ...] = (citations, actors, topics)
-    for table, link in zip(_LINKS, link_rows, strict=True):
+    link_rows: dict[str, list[dict[str, Any]]] = {
+        "source": citations,
+        "actor": actors,
+        "topic": topics,
+    }
+    for name, link in link_rows.items():
+        table = KINDS[name].link
         if link:
             columns = list(link[0])
             driver_executemany(
@@ -166,7 +167,8 @@ def delete_links(session: Session, *, claim_ids: Sequence[int]) -> None:
     """Delete the citation, actor and topic rows of these claims, and uncount them."""
     if claim_ids:
         counters.uncount_links(session, claim_ids=claim_ids)
-        for table in _LINKS:
+        for kind in KINDS.values():
+            table = kind.link
             session.execute(delete(table).where(table.c.claim_id.in_(list(claim_ids))))
 
 

@@ -23,6 +23,7 @@ from app import repository
 from app.db import session_scope
 from app.errors import PayloadTooLarge
 from app.models import MAX_POSITION
+from app.repository.filters import ClaimFilter
 from app.schemas import MAX_URL_CHARS, ArticleIn
 from app.services.registries import actor_rows
 from app.services.split_json import Utf16Offsets, integrity_json, source_json
@@ -330,9 +331,10 @@ def article_with_claims(session: Session, *, article_id: int) -> dict[str, Any] 
     article = repository.article_by_id(session, article_id=article_id)
     if article is None:
         return None
+    query = repository.resolve_query(session, filters=ClaimFilter(article=[article_id]))
     keys = repository.list_claim_keys(
         session,
-        query=repository.ClaimQuery(articles=(article_id,)),
+        query=query,
         after=None,
         limit=MAX_POSITION + 1,
     )

@@ -14,6 +14,7 @@ from app import repository, services
 from app.api.deps import ReadsDep
 from app.api.entities import Slug
 from app.errors import NotFound
+from app.repository.filters import ClaimFilter
 from app.web.render import page
 from app.web.views import FilterState, month_chart, palette
 
@@ -21,10 +22,10 @@ router = APIRouter()
 
 LATEST_CLAIMS = 10
 # Newest articles first: what the entity has been in lately.
-_LATEST: dict[str, Callable[[str], repository.ClaimFilter]] = {
-    "source": lambda slug: repository.ClaimFilter(source=(slug,), order="-published"),
-    "actor": lambda slug: repository.ClaimFilter(actor=(slug,), order="-published"),
-    "topic": lambda slug: repository.ClaimFilter(topic=(slug,), order="-published"),
+_LATEST: dict[str, Callable[[str], ClaimFilter]] = {
+    "source": lambda slug: ClaimFilter(source=[slug], sort="-published_at"),
+    "actor": lambda slug: ClaimFilter(actor=[slug], sort="-published_at"),
+    "topic": lambda slug: ClaimFilter(topic=[slug], sort="-published_at"),
 }
 _TITLES = {"source": "Source", "actor": "Actor", "topic": "Topic"}
 
