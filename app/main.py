@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
-from app import __version__, docs, services, web
+from app import __version__, docs, web
 from app.api import articles, changes, claims, entities, health, split
 from app.api.deps import require_writer
 from app.db import create_db_engine, is_sqlite, session_scope
@@ -33,6 +33,10 @@ from app.migrate import head_revision
 from app.openapi import install_openapi
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter, parse_rate
 from app.reads import ReadRunner
+from app.services.registries import sync_registries
+from app.services.split_guard import SplitGuard
+from app.services.split_pool import SplitPool, default_workers
+from app.services.tagging import SplitterCache, splitter_for
 from app.settings import Settings, get_settings
 from app.write_gate import WriteGate
 
@@ -101,17 +105,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         threads = SQLITE_THREADS if is_sqlite(settings.database_url) else POSTGRES_THREADS
         to_thread.current_default_thread_limiter().total_tokens = threads
         engine = create_db_engine(settings.database_url, pool_size=threads)
-        setup = services.splitter_for(settings)
+        setup = splitter_for(settings)
         app.state.settings = settings
         app.state.engine = engine
         app.state.reads = ReadRunner(engine)
-        app.state.splitters = services.SplitterCache(setup)
+        app.state.splitters = SplitterCache(setup)
         # Started on the first large batch, so a read-only deployment never pays for it.
-        app.state.split_pool = services.SplitPool(services.default_workers(settings.split_workers))
+        app.state.split_pool = SplitPool(default_workers(settings.split_workers))
         # Large articles of single requests split in processes that can be stopped.
-        app.state.split_guard = services.SplitGuard(
-            services.default_workers(settings.split_workers)
-        )
+        app.state.split_guard = SplitGuard(default_workers(settings.split_workers))
         app.state.head_revision = head_revision()
         # Threads of the probes' own: /readyz never queues behind splits and writes.
         app.state.probe_limiter = CapacityLimiter(PROBE_THREADS)
@@ -119,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("CLAIMS_API_KEYS is not set: anyone who can reach the service can write")
         try:
             with session_scope(engine, write=True) as session:
-                services.sync_registries(session, actors=setup.actors, topics=setup.topics)
+                sync_registries(session, actors=setup.actors, topics=setup.topics)
         except Exception as exc:  # the service still serves reads; /readyz tells the rest
             log.warning("could not sync registries into the database: %s", exc)
         # Everything built so far (the splitter's registries, the framework) lives as

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse as FastAPIJSONResponse
 from starlette.responses import Response, StreamingResponse
 
-from app import repository, services
 from app.api.claim_params import (
     ClaimListParams,
     FacetParams,
@@ -31,8 +30,11 @@ from app.api.deps import (
 from app.errors import NotFound, database_unavailable, problem_body
 from app.links import absolute, link_base
 from app.reads import ReadRunner
+from app.repository.claim_query import resolve_query
+from app.repository.claims import claims_by_ids
 from app.repository.filters import ClaimFilter
 from app.schemas import Claim, ClaimJsonLd, ClaimPage, Facets
+from app.services.claims import claim_jsonld, claim_page, facets, stream_claims
 
 router = APIRouter(prefix="/v1", tags=["claims"])
 log = logging.getLogger("claimsapi")
@@ -213,7 +215,7 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
         return _moved(request, EXPORT_PATHS[wanted])
     params = parse_params(ClaimListParams, request)
     page = await reads(
-        lambda session: services.claim_page(
+        lambda session: claim_page(
             session, filters=params, cursor=params.cursor, limit=params.limit, count=params.count
         )
     )
@@ -224,8 +226,8 @@ async def _stream(request: Request, reads: ReadRunner) -> Iterator[dict[str, Any
     """The export's claims; the filters resolved as every read is (within the loop's
     budget, else on a thread), so a bad parameter fails before the first byte is sent."""
     filters = parse_params(ClaimFilter, request)
-    query = await reads(lambda session: repository.resolve_query(session, filters=filters))
-    return services.stream_claims(reads.engine, query=query)
+    query = await reads(lambda session: resolve_query(session, filters=filters))
+    return stream_claims(reads.engine, query=query)
 
 
 @router.get(
@@ -283,7 +285,7 @@ async def list_facets(request: Request, reads: ReadsDep) -> Response:
     params = parse_params(FacetParams, request)
     return render(
         await reads(
-            lambda session: services.facets(
+            lambda session: facets(
                 session, filters=params, names=list(params.facet), limit=params.limit
             )
         )
@@ -294,7 +296,7 @@ ClaimId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The claim's id.")
 
 
 async def _claim(reads: ReadsDep, claim_id: int) -> dict[str, Any]:
-    claims = await reads(lambda session: repository.claims_by_ids(session, ids=[claim_id]))
+    claims = await reads(lambda session: claims_by_ids(session, ids=[claim_id]))
     if not claims:
         raise NotFound(f"No claim has id {claim_id}.")
     return claims[0]
@@ -310,7 +312,7 @@ async def _claim(reads: ReadsDep, claim_id: int) -> dict[str, Any]:
 async def get_claim_jsonld(claim_id: ClaimId, reads: ReadsDep) -> Response:
     """One claim as a schema.org Claim, for fact-checking tools."""
     claim = await _claim(reads, claim_id)
-    document = services.claim_jsonld(claim, base_url=link_base() + "/")
+    document = claim_jsonld(claim, base_url=link_base() + "/")
     return JSONLDResponse(document)
 
 

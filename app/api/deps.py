@@ -20,7 +20,8 @@ from app.errors import (
 from app.links import absolute
 from app.reads import ReadRunner
 from app.schemas import ArticleIn
-from app.services import SplitGuard, SplitterCache, SplitterSetup
+from app.services.split_guard import SplitGuard
+from app.services.tagging import SplitterCache, SplitterSetup
 from app.settings import Settings
 from app.splitter import Format, SplitResult
 

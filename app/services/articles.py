@@ -19,11 +19,25 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app import repository
 from app.db import session_scope
 from app.errors import PayloadTooLarge
 from app.models import MAX_POSITION
+from app.repository.articles import article_by_id, article_id_by_hash
+from app.repository.claim_query import resolve_query
+from app.repository.claims import claims_by_ids, list_claim_keys
+from app.repository.entities import ensure_entities
 from app.repository.filters import ClaimFilter
+from app.repository.writes import (
+    ClaimRow,
+    article_source,
+    claim_texts,
+    insert_article,
+    rewrite_article,
+    serialise_writes,
+)
+from app.repository.writes import (
+    delete_article as delete_article_rows,
+)
 from app.schemas import MAX_URL_CHARS, ArticleIn
 from app.services.registries import actor_rows
 from app.services.split_json import Utf16Offsets, integrity_json, source_json
@@ -85,7 +99,7 @@ class _Rows:
 
     article: dict[str, Any]
     references: list[dict[str, Any]]
-    claims: list[repository.ClaimRow]
+    claims: list[ClaimRow]
 
 
 def _unique_citations(
@@ -109,13 +123,13 @@ def _rows(session: Session, *, text: str, result: SplitResult, actors: ActorRegi
             *(c.source for s in result.statements for c in s.citations),
         )
     }
-    source_ids = repository.ensure_entities(session, kind="source", rows=sources.values())
-    actor_ids = repository.ensure_entities(
+    source_ids = ensure_entities(session, kind="source", rows=sources.values())
+    actor_ids = ensure_entities(
         session,
         kind="actor",
         rows=actor_rows(actors, (a for s in result.statements for a in s.actors)),
     )
-    topic_ids = repository.ensure_entities(
+    topic_ids = ensure_entities(
         session,
         kind="topic",
         rows=(
@@ -144,7 +158,7 @@ def _rows(session: Session, *, text: str, result: SplitResult, actors: ActorRegi
             for position, ref in enumerate(result.references)
         ],
         claims=[
-            repository.ClaimRow(
+            ClaimRow(
                 values={
                     "position": statement.position,
                     "text": statement.text,
@@ -228,12 +242,12 @@ def store_article(
 ) -> IngestOutcome:
     """Store a prepared article and its claims, or find the identical one already stored."""
     article, digest, result = prepared.article, prepared.digest, prepared.result
-    repository.serialise_writes(session)
-    existing = repository.article_id_by_hash(session, text_hash=digest)
+    serialise_writes(session)
+    existing = article_id_by_hash(session, text_hash=digest)
     if existing is not None:
         return IngestOutcome(existing, created=False)
     rows = _rows(session, text=article.text, result=result, actors=actors)
-    article_id = repository.insert_article(
+    article_id = insert_article(
         session,
         article={
             **rows.article,
@@ -253,14 +267,14 @@ def store_article(
 
 
 def _match_by_text(
-    old: Sequence[tuple[int, str]], new: Sequence[repository.ClaimRow]
-) -> tuple[list[tuple[int, repository.ClaimRow]], list[repository.ClaimRow], list[int]]:
+    old: Sequence[tuple[int, str]], new: Sequence[ClaimRow]
+) -> tuple[list[tuple[int, ClaimRow]], list[ClaimRow], list[int]]:
     """Pair new claims with old ones of identical text, in order: (kept, added, dropped)."""
     waiting: dict[str, deque[int]] = defaultdict(deque)
     for claim_id, old_text in old:
         waiting[old_text].append(claim_id)
-    kept: list[tuple[int, repository.ClaimRow]] = []
-    added: list[repository.ClaimRow] = []
+    kept: list[tuple[int, ClaimRow]] = []
+    added: list[ClaimRow] = []
     for claim in new:
         ids = waiting.get(claim.values["text"])
         if ids:
@@ -281,7 +295,7 @@ def reprocess_article(
     transaction that follows holds only SQL, so other writers never wait on a split.
     """
     with session_scope(engine) as session:
-        source = repository.article_source(session, article_id=article_id)
+        source = article_source(session, article_id=article_id)
     if source is None:
         return None
     result = splitter.split(
@@ -301,14 +315,14 @@ def store_resplit(
     """Store a stored article's new split in one write transaction; None when it is gone."""
     _check_statements(result)
     with session_scope(engine, write=True) as session:
-        repository.serialise_writes(session)
+        serialise_writes(session)
         # Deleted while it was split (an article's text never changes otherwise).
-        if repository.article_source(session, article_id=article_id) is None:
+        if article_source(session, article_id=article_id) is None:
             return None
         rows = _rows(session, text=text, result=result, actors=actors)
-        old = repository.claim_texts(session, article_id=article_id)
+        old = claim_texts(session, article_id=article_id)
         kept, added, dropped = _match_by_text(old, rows.claims)
-        repository.rewrite_article(
+        rewrite_article(
             session,
             article_id=article_id,
             article=rows.article,
@@ -322,21 +336,21 @@ def store_resplit(
 
 def delete_article(session: Session, *, article_id: int) -> bool:
     """Delete an article and everything split from it; False when there was none."""
-    repository.serialise_writes(session)
-    return repository.delete_article(session, article_id=article_id)
+    serialise_writes(session)
+    return delete_article_rows(session, article_id=article_id)
 
 
 def article_with_claims(session: Session, *, article_id: int) -> dict[str, Any] | None:
     """A stored article with its references and every claim, as response JSON."""
-    article = repository.article_by_id(session, article_id=article_id)
+    article = article_by_id(session, article_id=article_id)
     if article is None:
         return None
-    query = repository.resolve_query(session, filters=ClaimFilter(article=[article_id]))
-    keys = repository.list_claim_keys(
+    query = resolve_query(session, filters=ClaimFilter(article=[article_id]))
+    keys = list_claim_keys(
         session,
         query=query,
         after=None,
         limit=MAX_POSITION + 1,
     )
-    article["claims"] = repository.claims_by_ids(session, ids=[row.id for row in keys])
+    article["claims"] = claims_by_ids(session, ids=[row.id for row in keys])
     return article

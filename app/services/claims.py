@@ -11,10 +11,20 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from typing_extensions import TypeAliasType
 
-from app import repository
 from app.cursors import decode_cursor, encode_cursor, fingerprint
 from app.db import session_scope
 from app.errors import BadRequest
+from app.repository.claim_query import ClaimQuery, cursor_arity, resolve_query
+from app.repository.claims import (
+    ClaimRowKey,
+    claims_by_ids,
+    count_claims,
+    facet_counts,
+    is_unfiltered,
+    list_claim_keys,
+    matching_more_than,
+)
+from app.repository.filters import ClaimFilter, Order
 
 __all__ = ["CountMode", "claim_jsonld", "claim_page", "facets", "stream_claims"]
 
@@ -29,10 +39,10 @@ _SCHEMA_TYPES = {
 }
 
 
-def _after(cursor: str | None, *, query: str, order: repository.Order) -> list[Any] | None:
+def _after(cursor: str | None, *, query: str, order: Order) -> list[Any] | None:
     if not cursor:
         return None
-    key: list[Any] = list(decode_cursor(cursor, query=query, arity=repository.cursor_arity(order)))
+    key: list[Any] = list(decode_cursor(cursor, query=query, arity=cursor_arity(order)))
     try:
         if order in ("published", "-published"):
             key[0] = datetime.fromisoformat(str(key[0]))
@@ -46,7 +56,7 @@ def _after(cursor: str | None, *, query: str, order: repository.Order) -> list[A
     return key
 
 
-def _cursor_of(row: repository.ClaimRowKey, *, query: str, order: repository.Order) -> str:
+def _cursor_of(row: ClaimRowKey, *, query: str, order: Order) -> str:
     if order == "reading":
         return encode_cursor([row.key], query=query)
     value = row.ord.isoformat() if isinstance(row.ord, datetime) else row.ord
@@ -58,7 +68,7 @@ def _cursor_of(row: repository.ClaimRowKey, *, query: str, order: repository.Ord
 def claim_page(
     session: Session,
     *,
-    filters: repository.ClaimFilter,
+    filters: ClaimFilter,
     cursor: str | None,
     limit: int,
     count: CountMode = "none",
@@ -66,9 +76,9 @@ def claim_page(
 ) -> dict[str, Any]:
     """One keyset page of claims matching filters: {"items", "next_cursor"[, "count"]}."""
     query_id = f"{scope}:{fingerprint(filters.query_params())}"
-    query = repository.resolve_query(session, filters=filters)
+    query = resolve_query(session, filters=filters)
     after = _after(cursor, query=query_id, order=query.order)
-    rows = repository.list_claim_keys(session, query=query, after=after, limit=limit + 1)
+    rows = list_claim_keys(session, query=query, after=after, limit=limit + 1)
     next_cursor = (
         _cursor_of(rows[limit - 1], query=query_id, order=query.order)
         if len(rows) > limit
@@ -77,32 +87,28 @@ def claim_page(
     rows = rows[:limit]
     snippets = {row.id: row.snippet for row in rows} if query.search else None
     page: dict[str, Any] = {
-        "items": repository.claims_by_ids(session, ids=[row.id for row in rows], snippets=snippets),
+        "items": claims_by_ids(session, ids=[row.id for row in rows], snippets=snippets),
         "next_cursor": next_cursor,
     }
     if count != "none":
-        page["count"] = repository.count_claims(
-            session, query=query, estimated=count == "estimated"
-        )
+        page["count"] = count_claims(session, query=query, estimated=count == "estimated")
     return page
 
 
-def stream_claims(engine: Engine, *, query: repository.ClaimQuery) -> Iterator[dict[str, Any]]:
+def stream_claims(engine: Engine, *, query: ClaimQuery) -> Iterator[dict[str, Any]]:
     """Every claim matching a resolved query, fetched in keyset batches: memory stays flat
     however many match.
 
-    The caller resolves the filters first (`repository.resolve_query`, a read like
+    The caller resolves the filters first (`resolve_query`, a read like
     any other), so an unknown value fails the request instead of a half-sent body.
     """
     after: list[Any] | None = None
     while True:
         # A short transaction per batch: a long export never pins one snapshot.
         with session_scope(engine) as session:
-            rows = repository.list_claim_keys(session, query=query, after=after, limit=EXPORT_BATCH)
+            rows = list_claim_keys(session, query=query, after=after, limit=EXPORT_BATCH)
             snippets = {row.id: row.snippet for row in rows} if query.search else None
-            batch = repository.claims_by_ids(
-                session, ids=[row.id for row in rows], snippets=snippets
-            )
+            batch = claims_by_ids(session, ids=[row.id for row in rows], snippets=snippets)
         yield from batch
         if len(rows) < EXPORT_BATCH:
             return
@@ -111,17 +117,17 @@ def stream_claims(engine: Engine, *, query: repository.ClaimQuery) -> Iterator[d
 
 
 def facets(
-    session: Session, *, filters: repository.ClaimFilter, names: list[str], limit: int
+    session: Session, *, filters: ClaimFilter, names: list[str], limit: int
 ) -> dict[str, Any]:
     """Top values with counts of each named facet over the matching claims."""
-    query = repository.resolve_query(session, filters=filters)
+    query = resolve_query(session, filters=filters)
     result = {
-        name: repository.facet_counts(
+        name: facet_counts(
             session, query=query, facet=name, limit=limit, scan_limit=FACET_SCAN_LIMIT
         )
         for name in dict.fromkeys(names)
     }
-    truncated = not repository.is_unfiltered(query) and repository.matching_more_than(
+    truncated = not is_unfiltered(query) and matching_more_than(
         session, query=query, count=FACET_SCAN_LIMIT
     )
     return {"facets": result, "truncated": truncated}

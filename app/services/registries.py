@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import repository
+from app.repository.entities import ensure_entities, upsert_topics
 from app.services.split_json import source_json
 from app.splitter import Actor, known_sources
 from app.splitter.actors import ActorEntry, ActorRegistry
@@ -50,13 +50,13 @@ def topic_row(entry: TopicEntry) -> dict[str, Any]:
 
 def sync_registries(session: Session, *, actors: ActorRegistry, topics: TopicTaxonomy) -> None:
     """Make every known source, actor and topic addressable by filters, even before use."""
-    repository.ensure_entities(
+    ensure_entities(
         session, kind="source", rows=[source_json(source) for source in known_sources()]
     )
-    repository.ensure_entities(
+    ensure_entities(
         session,
         kind="actor",
         rows=[_actor_row(e.slug, e.name, e.type, e) for e in actors.entries()],
     )
     # Topics follow the loaded taxonomy: names, descriptions and codes are updated.
-    repository.upsert_topics(session, rows=[topic_row(entry) for entry in topics.entries()])
+    upsert_topics(session, rows=[topic_row(entry) for entry in topics.entries()])

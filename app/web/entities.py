@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import repository, services
 from app.api.deps import ReadsDep
 from app.api.entities import Slug
 from app.errors import NotFound
+from app.repository.entities import claims_by_month, entity_by_slug
 from app.repository.filters import ClaimFilter
+from app.services.claims import claim_page
 from app.web.render import page
 from app.web.views import FilterState, month_chart, palette
 
@@ -32,11 +33,11 @@ _TITLES = {"source": "Source", "actor": "Actor", "topic": "Topic"}
 
 async def _entity_page(request: Request, reads: ReadsDep, *, kind: str, slug: str) -> Response:
     def read(session: Session) -> tuple[dict[str, Any], list[tuple[str, int]], Any] | None:
-        entity = repository.entity_by_slug(session, kind=kind, slug=slug)
+        entity = entity_by_slug(session, kind=kind, slug=slug)
         if entity is None:
             return None
-        months = repository.claims_by_month(session, kind=kind, slug=slug)
-        latest = services.claim_page(
+        months = claims_by_month(session, kind=kind, slug=slug)
+        latest = claim_page(
             session,
             filters=_LATEST[kind](slug),
             cursor=None,

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import services
 from app.api.claim_params import parse_params
 from app.api.deps import ReadsDep
 from app.repository.filters import ClaimFilter
+from app.services.claims import claim_page, facets
 from app.web.render import page
 from app.web.views import FilterState, palette
 
@@ -47,10 +47,10 @@ async def explorer(request: Request, reads: ReadsDep) -> Response:
     filters = params
 
     def read(session: Session) -> tuple[dict[str, Any], dict[str, Any]]:
-        found = services.claim_page(
+        found = claim_page(
             session, filters=filters, cursor=params.cursor, limit=params.limit, count="estimated"
         )
-        counts = services.facets(session, filters=filters, names=list(FACETS), limit=FACET_VALUES)
+        counts = facets(session, filters=filters, names=list(FACETS), limit=FACET_VALUES)
         return found, counts
 
     found, counts = await reads(read)
