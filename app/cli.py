@@ -173,8 +173,8 @@ def _reprocess(args: argparse.Namespace) -> int:
 def _split(args: argparse.Namespace) -> int:
     from app.file_ingest import article_from_file
     from app.schemas import ArticleIn
-    from app.services.split_json import split_response
     from app.services.tagging import splitter_for
+    from app.views import split_json
 
     splitter = splitter_for(_settings()).splitter
     article = ArticleIn.model_validate(article_from_file(Path(args.file), args.format))
@@ -182,7 +182,7 @@ def _split(args: argparse.Namespace) -> int:
         article.text, format=article.format, title=article.title, language=article.language
     )
     sys.stdout.write(
-        orjson.dumps(split_response(result, text=article.text), option=orjson.OPT_INDENT_2).decode()
+        orjson.dumps(split_json(result, text=article.text), option=orjson.OPT_INDENT_2).decode()
         + "\n"
     )
     return 0

@@ -29,13 +29,15 @@ from app.api.deps import (
 from app.cursors import decode_cursor, encode_cursor
 from app.errors import AppError, BadRequest, ClientGone, NotFound
 from app.links import absolute
-from app.repository.articles import article_by_id, article_exists, article_summaries
+from app.repository.articles import article_exists
 from app.repository.filters import ArticleFilter, ClaimFilter
 from app.repository.writes import article_source
 from app.schemas import Article, ArticleIn, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
 from app.services.articles import (
     IngestOutcome,
     PreparedArticle,
+    article_by_id,
+    article_summaries,
     article_with_claims,
     prepared_article,
     store_article,

@@ -31,10 +31,10 @@ from app.errors import NotFound, database_unavailable, problem_body
 from app.links import absolute, link_base
 from app.reads import ReadRunner
 from app.repository.claim_query import resolve_query
-from app.repository.claims import claims_by_ids
 from app.repository.filters import ClaimFilter
 from app.schemas import Claim, ClaimJsonLd, ClaimPage, Facets
-from app.services.claims import claim_jsonld, claim_page, facets, stream_claims
+from app.services.claims import claim_page, claims_by_ids, facets, stream_claims
+from app.views import claim_jsonld
 
 router = APIRouter(prefix="/v1", tags=["claims"])
 log = logging.getLogger("claimsapi")

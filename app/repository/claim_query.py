@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import TextClause
 
 from app.models import POSITION_BITS
-from app.repository.driver import driver_named
 from app.repository.filters import (
     ClaimFilter,
     Filter,
@@ -84,25 +81,11 @@ class ClaimSql:
 
     sql: str
     params: dict[str, Any]
-    expanding: tuple[str, ...]
 
-    def clause(self, template: str = "{}", *, expanding: Sequence[str] = ()) -> TextClause:
-        """The SELECT placed in `template` (e.g. "SELECT count(*) FROM ({}) m")."""
-        names = (*self.expanding, *expanding)
-        # Datetimes are bound through the column type, so SQLite compares them in
-        # the exact text format it stores them in.
-        return text(template.format(self.sql)).bindparams(
-            *(bindparam(name, expanding=True) for name in names),
-            *(
-                bindparam(name, type_=DateTime(timezone=True))
-                for name, value in self.params.items()
-                if isinstance(value, datetime)
-            ),
-        )
-
-    def for_driver(self, dialect: str) -> tuple[str, dict[str, Any]]:
-        """The SELECT and its parameters in the database driver's own style."""
-        return driver_named(self.sql, self.params, expanding=self.expanding, dialect=dialect)
+    def within(self, template: str, **params: Any) -> tuple[str, dict[str, Any]]:
+        """The SELECT placed in `template` (e.g. "SELECT count(*) FROM ({}) m"), with the
+        template's own parameters."""
+        return template.format(self.sql), {**self.params, **params}
 
 
 def cursor_arity(order: Order) -> int:
@@ -247,4 +230,4 @@ def build_claim_sql(
         statement += f" ORDER BY {ordering}"
     if limit is not None:
         statement += f" LIMIT {sql.bind('limit', limit)}"
-    return ClaimSql(statement, sql.params, tuple(sql.expanding))
+    return ClaimSql(statement, sql.params)

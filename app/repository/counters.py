@@ -10,11 +10,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from app.repository.driver import driver_executemany, driver_rows
 from app.repository.kinds import KINDS, kind_of_link
+from app.repository.sql import execute_many, rows
 
 __all__ = [
     "adjust_entity_counts",
@@ -35,10 +34,10 @@ def adjust_entity_counts(
 
 
 def _apply(session: Session, entity_table: str, deltas: Mapping[int, int]) -> None:
-    driver_executemany(
+    execute_many(
         session,
-        f"UPDATE {entity_table} SET claim_count = claim_count + ? WHERE id = ?",
-        [(n, entity_id) for entity_id, n in deltas.items() if n],
+        f"UPDATE {entity_table} SET claim_count = claim_count + :n WHERE id = :id",
+        [{"n": n, "id": entity_id} for entity_id, n in deltas.items() if n],
     )
 
 
@@ -52,11 +51,13 @@ def uncount_links(session: Session, *, claim_ids: Sequence[int]) -> None:
             condition = kind.counted("l")
             where = f" AND {condition}" if condition else ""
             column = f"l.{kind.link_column}"
-            statement = text(
+            found = rows(
+                session,
                 f"SELECT {column}, count(*) FROM {kind.link_table} l "
-                f"WHERE l.claim_id IN :ids{where} GROUP BY {column}"
-            ).bindparams(bindparam("ids", expanding=True))
-            deltas = {entity_id: -n for entity_id, n in session.execute(statement, {"ids": chunk})}
+                f"WHERE l.claim_id IN :ids{where} GROUP BY {column}",
+                {"ids": chunk},
+            )
+            deltas = {entity_id: -n for entity_id, n in found}
             _apply(session, kind.entity_table, deltas)
 
 
@@ -65,29 +66,28 @@ def adjust_total(session: Session, *, delta: int) -> None:
     if not delta:
         return
     # RETURNING tells whether the row exists without a second statement.
-    updated = driver_rows(
+    updated = rows(
         session,
-        "UPDATE counter SET value = value + ? WHERE name = 'claims' RETURNING value",
-        (delta,),
+        "UPDATE counter SET value = value + :delta WHERE name = 'claims' RETURNING value",
+        {"delta": delta},
     )
     if not updated:
         # First write to an empty store: start the total from the truth.
-        session.execute(
-            text("INSERT INTO counter (name, value) SELECT 'claims', count(*) FROM claim")
-        )
+        rows(session, "INSERT INTO counter (name, value) SELECT 'claims', count(*) FROM claim")
 
 
 def total_claims(session: Session) -> int:
     """How many claims are stored."""
-    value = session.execute(text("SELECT value FROM counter WHERE name = 'claims'")).scalar()
-    if value is None:
-        return int(session.execute(text("SELECT count(*) FROM claim")).scalar_one())
-    return int(value)
+    found = rows(session, "SELECT value FROM counter WHERE name = 'claims'")
+    if not found:
+        ((counted,),) = rows(session, "SELECT count(*) FROM claim")
+        return int(counted)
+    return int(found[0][0])
 
 
 def entity_counts(session: Session, *, entity_table: str, ids: Sequence[int]) -> dict[int, int]:
     """The claim counts of these entities."""
-    statement = text(f"SELECT id, claim_count FROM {entity_table} WHERE id IN :ids").bindparams(
-        bindparam("ids", expanding=True)
+    found = rows(
+        session, f"SELECT id, claim_count FROM {entity_table} WHERE id IN :ids", {"ids": list(ids)}
     )
-    return {row[0]: int(row[1]) for row in session.execute(statement, {"ids": list(ids)})}
+    return {entity_id: int(count) for entity_id, count in found}

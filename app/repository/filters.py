@@ -22,8 +22,8 @@ from typing_extensions import TypeAliasType
 
 from app.errors import UnprocessableContent
 from app.models import MAX_ARTICLE_ID, claim_key
-from app.repository.driver import driver_rows
 from app.repository.kinds import CITATION_KINDS, DEFAULT_KINDS, KINDS, EntityKind
+from app.repository.sql import rows
 from app.schemas import IsoDateTime, as_utc
 
 __all__ = [
@@ -73,7 +73,6 @@ class SqlParts:
 
     dialect: str
     params: dict[str, Any] = field(default_factory=dict)
-    expanding: list[str] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
     _taken: set[str] = field(default_factory=set)
 
@@ -99,7 +98,6 @@ class SqlParts:
         """A placeholder for a list of values, expanded when the statement runs: `IN :x`."""
         name = self._name(hint)
         self.params[name] = list(values)
-        self.expanding.append(name)
         return f":{name}"
 
 
@@ -169,18 +167,20 @@ def _resolve_one(session: Session, spec: EntityKind, value: str) -> list[int]:
     key = value.strip().lower()
     table = spec.entity_table
     # The slug first: its unique index answers the usual case without a scan.
-    found = driver_rows(session, f"SELECT id FROM {table} WHERE slug = ?", (key,))
+    found = rows(session, f"SELECT id FROM {table} WHERE slug = :key", {"key": key})
     if not found and spec.has_aliases:
         # The name or an alias, exactly, in any case (Unicode folding on both backends:
         # folded in Python when the row is written, and here).
         folded = fold(value)
         if folded:
             pattern = f"%{SEPARATOR}{like_escape(folded)}{SEPARATOR}%"
-            found = driver_rows(
-                session, f"SELECT id FROM {table} WHERE search_text LIKE ? ESCAPE '\\'", (pattern,)
+            found = rows(
+                session,
+                f"SELECT id FROM {table} WHERE search_text LIKE :pattern ESCAPE '\\'",
+                {"pattern": pattern},
             )
     elif not found:
-        found = driver_rows(session, f"SELECT id FROM {table} WHERE lower(name) = ?", (key,))
+        found = rows(session, f"SELECT id FROM {table} WHERE lower(name) = :key", {"key": key})
     return [row[0] for row in found]
 
 
@@ -278,7 +278,7 @@ def _article_urls(session: Session, urls: Sequence[str]) -> list[int]:
     """The ids of the articles published at these URLs (an unknown URL matches nothing)."""
     ids: list[int] = []
     for url in urls:
-        found = driver_rows(session, "SELECT id FROM article WHERE url = ?", (url,))
+        found = rows(session, "SELECT id FROM article WHERE url = :url", {"url": url})
         ids.extend(row[0] for row in found)
     return ids or [NO_ROW]
 

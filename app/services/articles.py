@@ -22,11 +22,16 @@ from sqlalchemy.orm import Session
 from app.db import session_scope
 from app.errors import PayloadTooLarge
 from app.models import MAX_POSITION
-from app.repository.articles import article_by_id, article_id_by_hash
+from app.repository.articles import (
+    article_id_by_hash,
+    article_row,
+    article_rows,
+    reference_rows,
+)
 from app.repository.claim_query import resolve_query
-from app.repository.claims import claims_by_ids, list_claim_keys
+from app.repository.claims import list_claim_keys
 from app.repository.entities import ensure_entities
-from app.repository.filters import ClaimFilter
+from app.repository.filters import ArticleFilter, ClaimFilter
 from app.repository.writes import (
     ClaimRow,
     article_source,
@@ -39,10 +44,17 @@ from app.repository.writes import (
     delete_article as delete_article_rows,
 )
 from app.schemas import MAX_URL_CHARS, ArticleIn
+from app.services.claims import claims_by_ids
 from app.services.registries import actor_rows
-from app.services.split_json import Utf16Offsets, integrity_json, source_json
 from app.splitter import Citation, SplitResult, Splitter
 from app.splitter.actors import ActorRegistry
+from app.views import (
+    Utf16Offsets,
+    article_json,
+    article_summary_json,
+    integrity_json,
+    source_json,
+)
 
 __all__ = [
     "IngestOutcome",
@@ -340,17 +352,28 @@ def delete_article(session: Session, *, article_id: int) -> bool:
     return delete_article_rows(session, article_id=article_id)
 
 
+def article_summaries(
+    session: Session, *, filters: ArticleFilter, before: int | None, limit: int
+) -> list[dict[str, Any]]:
+    """The newest articles matching the filters, before the id `before`, as `ArticleSummary`."""
+    found = article_rows(session, filters=filters, before=before, limit=limit)
+    return [article_summary_json(row) for row in found]
+
+
+def article_by_id(session: Session, *, article_id: int) -> dict[str, Any] | None:
+    """A stored article with its references, as an `Article`; None when there is none."""
+    row = article_row(session, article_id=article_id)
+    if row is None:
+        return None
+    return article_json(row, reference_rows(session, article_id=article_id))
+
+
 def article_with_claims(session: Session, *, article_id: int) -> dict[str, Any] | None:
-    """A stored article with its references and every claim, as response JSON."""
-    article = article_by_id(session, article_id=article_id)
-    if article is None:
+    """A stored article with its references and every claim, as an `ArticleWithClaims`."""
+    row = article_row(session, article_id=article_id)
+    if row is None:
         return None
     query = resolve_query(session, filters=ClaimFilter(article=[article_id]))
-    keys = list_claim_keys(
-        session,
-        query=query,
-        after=None,
-        limit=MAX_POSITION + 1,
-    )
-    article["claims"] = claims_by_ids(session, ids=[row.id for row in keys])
-    return article
+    keys = list_claim_keys(session, query=query, after=None, limit=MAX_POSITION + 1)
+    claims = claims_by_ids(session, ids=[key.id for key in keys])
+    return article_json(row, reference_rows(session, article_id=article_id), claims)

@@ -1,9 +1,9 @@
-"""Reading claims: keyset pages, counts, facets, full exports and JSON-LD."""
+"""Reading claims: keyset pages, counts, facets and full exports."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -17,7 +17,7 @@ from app.errors import BadRequest
 from app.repository.claim_query import ClaimQuery, cursor_arity, resolve_query
 from app.repository.claims import (
     ClaimRowKey,
-    claims_by_ids,
+    claim_rows,
     count_claims,
     facet_counts,
     is_unfiltered,
@@ -25,18 +25,13 @@ from app.repository.claims import (
     matching_more_than,
 )
 from app.repository.filters import ClaimFilter, Order
+from app.views import claims_json
 
-__all__ = ["CountMode", "claim_jsonld", "claim_page", "facets", "stream_claims"]
+__all__ = ["CountMode", "claim_page", "claims_by_ids", "facets", "stream_claims"]
 
 CountMode = TypeAliasType("CountMode", Literal["exact", "estimated", "none"])
 EXPORT_BATCH = 500
 FACET_SCAN_LIMIT = 50_000
-_SCHEMA_TYPES = {
-    "person": "Person",
-    "country": "Country",
-    "organization": "Organization",
-    "group": "Organization",
-}
 
 
 def _after(cursor: str | None, *, query: str, order: Order) -> list[Any] | None:
@@ -63,6 +58,13 @@ def _cursor_of(row: ClaimRowKey, *, query: str, order: Order) -> str:
     if isinstance(value, int | float):
         value = repr(float(value))
     return encode_cursor([str(value), row.key], query=query)
+
+
+def claims_by_ids(
+    session: Session, *, ids: Sequence[int], snippets: dict[int, str | None] | None = None
+) -> list[dict[str, Any]]:
+    """The claims with these ids as `Claim` JSON, in the order of `ids`."""
+    return claims_json(claim_rows(session, ids=ids), ids=ids, snippets=snippets)
 
 
 def claim_page(
@@ -131,43 +133,3 @@ def facets(
         session, query=query, count=FACET_SCAN_LIMIT
     )
     return {"facets": result, "truncated": truncated}
-
-
-def claim_jsonld(claim: dict[str, Any], *, base_url: str) -> dict[str, Any]:
-    """A claim as a schema.org Claim, for fact-checking tools."""
-    article = claim["article"]
-    appearance: dict[str, Any] = {
-        "@type": "NewsArticle",
-        "@id": f"{base_url}v1/articles/{article['id']}",
-        "headline": article["title"],
-    }
-    if article["url"]:
-        appearance["url"] = article["url"]
-    if article["published_at"]:
-        appearance["datePublished"] = article["published_at"].isoformat()
-    publishers = [
-        {"@type": "Organization", "name": source["name"], "identifier": source["slug"]}
-        for source in claim["sources"]
-    ]
-    document: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Claim",
-        "@id": f"{base_url}v1/claims/{claim['id']}",
-        "text": claim["text"],
-        "appearance": appearance,
-        "citation": publishers,
-        "about": [
-            {
-                "@type": _SCHEMA_TYPES[actor["type"]],
-                "name": actor["name"],
-                "identifier": actor["slug"],
-            }
-            for actor in claim["actors"]
-        ],
-        "keywords": [topic["name"] for topic in claim["topics"]],
-    }
-    if len(publishers) == 1:
-        document["author"] = publishers[0]
-    elif publishers:
-        document["author"] = publishers
-    return document

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.repository.entities import ensure_entities, upsert_topics
-from app.services.split_json import source_json
 from app.splitter import Actor, known_sources
 from app.splitter.actors import ActorEntry, ActorRegistry
 from app.splitter.topics import TopicEntry, TopicTaxonomy
+from app.views import source_json
 
 __all__ = ["actor_rows", "sync_registries", "topic_row"]
 
@@ -59,4 +59,4 @@ def sync_registries(session: Session, *, actors: ActorRegistry, topics: TopicTax
         rows=[_actor_row(e.slug, e.name, e.type, e) for e in actors.entries()],
     )
     # Topics follow the loaded taxonomy: names, descriptions and codes are updated.
-    upsert_topics(session, rows=[topic_row(entry) for entry in topics.entries()])
+    upsert_topics(session, topics=[topic_row(entry) for entry in topics.entries()])

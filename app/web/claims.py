@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from app.api.deps import ReadsDep, SettingsDep, render
 from app.errors import FormatNotImplemented, NotFound
-from app.repository.claims import claims_by_ids
-from app.services.claims import claim_jsonld
+from app.services.claims import claims_by_ids
+from app.views import claim_jsonld
 from app.web.embeds import (
     EMBED_HEIGHT,
     EMBED_WIDTH,

@@ -10,7 +10,6 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from app.repository.claims import claims_by_ids
 from app.services import claims as claim_service
 from tests.api.helpers import all_pages, assert_problem, post_article
 
@@ -32,7 +31,7 @@ def test_ndjson_streams_every_claim_in_bounded_batches(
     client: TestClient, big: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fetched: list[int] = []
-    real = claims_by_ids
+    real = claim_service.claims_by_ids
 
     def spy(session: Any, *, ids: Any, snippets: Any = None) -> Any:
         fetched.append(len(ids))

@@ -111,14 +111,14 @@ def test_registries_come_back_when_the_schema_does(client: TestClient, engine: A
 def test_a_write_refused_by_the_driver_itself_is_503(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, error: Exception
 ) -> None:
-    # Statements on the driver's own cursor (app/repository/driver.py) raise its errors
-    # unwrapped by SQLAlchemy: a read-only file (SQLite) or a standby (PostgreSQL).
+    # The driver's own errors, as a statement on its cursor (app/repository/sql.py) meets
+    # them: a read-only file (SQLite) or a standby (PostgreSQL).
     article = post_article(client, "harbour.txt")
 
     def refused(*_: Any, **__: Any) -> None:
         raise error
 
-    monkeypatch.setattr(counters, "driver_executemany", refused)
+    monkeypatch.setattr(counters, "execute_many", refused)
     response = client.delete(f"/v1/articles/{article['id']}")
     assert_problem(response, 503)
     assert response.headers["retry-after"] == "5"

@@ -15,6 +15,7 @@ from app.repository.articles import article_list_sql
 from app.repository.claim_query import ClaimQuery, build_claim_sql, resolve_query
 from app.repository.filters import ArticleFilter, ClaimFilter, ResolvedFilter
 from app.repository.kinds import KINDS
+from app.repository.sql import bound
 
 SPEC = KINDS
 DAY = datetime(2026, 1, 1, tzinfo=UTC)
@@ -161,13 +162,8 @@ def test_reading_order_pages_come_from_an_index_without_sorting(
     if not is_sqlite(engine):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     built = build_claim_sql(query, dialect="sqlite", after=[100], limit=51)
-    compiled = (
-        built.clause()
-        .bindparams(**built.params)
-        .compile(engine, compile_kwargs={"render_postcompile": True})
-    )
-    positional = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    statement, values = bound(built.sql, built.params, "sqlite")
     with engine.connect() as conn:
-        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", positional).all()
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", tuple(values)).all()
     details = " | ".join(str(row[-1]) for row in plan)
     assert "TEMP B-TREE" not in details, details
