@@ -62,9 +62,9 @@ def _ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from app.db import create_db_engine
-    from app.file_ingest import count_articles, ingest_articles, read_articles
-    from app.services.split_pool import default_workers
-    from app.services.tagging import SplitterCache, splitter_for
+    from app.services.ingest.files import count_articles, ingest_articles, read_articles
+    from app.services.ingest.pool import default_workers
+    from app.services.splitters import SplitterCache, splitter_for
 
     settings = _settings()
     engine = create_db_engine(settings.database_url, pool_size=1)
@@ -135,7 +135,7 @@ def _reprocess(args: argparse.Namespace) -> int:
 
     from app.db import create_db_engine
     from app.services.articles import reprocess_article
-    from app.services.tagging import SplitterCache, splitter_for
+    from app.services.splitters import SplitterCache, splitter_for
 
     if not args.all and not args.ids:
         print("claimsapi reprocess: name article ids or pass --all", file=sys.stderr)
@@ -171,9 +171,9 @@ def _reprocess(args: argparse.Namespace) -> int:
 
 
 def _split(args: argparse.Namespace) -> int:
-    from app.file_ingest import article_from_file
     from app.schemas import ArticleIn
-    from app.services.tagging import splitter_for
+    from app.services.ingest.files import article_from_file
+    from app.services.splitters import splitter_for
     from app.views import split_json
 
     splitter = splitter_for(_settings()).splitter

@@ -27,9 +27,8 @@ import orjson
 from app.db import create_db_engine
 from app.migrate import upgrade
 from app.schemas import ArticleIn
-from app.services.articles import prepare_article
-from app.services.batch import store_prepared
-from app.services.tagging import SplitterCache, splitter_for
+from app.services.ingest.store import prepare_article, store_prepared
+from app.services.splitters import SplitterCache, splitter_for
 from app.settings import Settings
 from bench.splitter import PUBLISHERS, _sentence
 

@@ -34,11 +34,15 @@ from app.db import create_db_engine, is_sqlite, session_scope
 from app.migrate import downgrade, upgrade
 from app.models import POSITION_BITS
 from app.schemas import ArticleIn
-from app.services.articles import PreparedArticle, prepare_article
-from app.services.batch import GROUP_ARTICLES, store_prepared
+from app.services.ingest.check import ArticleProblem
+from app.services.ingest.store import (
+    GROUP_ARTICLES,
+    PreparedArticle,
+    prepare_article,
+    store_prepared,
+)
 from app.services.registries import sync_registries
-from app.services.split_pool import ArticleProblem
-from app.services.tagging import SplitterSetup
+from app.services.splitters import SplitterSetup
 from app.splitter import Splitter
 from app.splitter.actors import ActorRegistry
 from app.splitter.topics import TopicTaxonomy

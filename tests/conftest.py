@@ -22,7 +22,7 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.models import metadata
 from app.services.registries import sync_registries
-from app.services.tagging import SplitterSetup, splitter_for
+from app.services.splitters import SplitterSetup, splitter_for
 from app.settings import Settings
 
 TEST_DATABASE_ENV = "CLAIMS_TEST_DATABASE_URL"

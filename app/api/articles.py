@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -27,42 +26,30 @@ from app.api.deps import (
     require_writer,
 )
 from app.cursors import decode_cursor, encode_cursor
-from app.errors import AppError, BadRequest, ClientGone, NotFound
+from app.errors import BadRequest, ClientGone, NotFound
 from app.links import absolute
 from app.repository.articles import article_exists
 from app.repository.filters import ArticleFilter, ClaimFilter
 from app.repository.writes import article_source
 from app.schemas import Article, ArticleIn, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
-from app.services.articles import (
+from app.services.articles import article_by_id, article_summaries, article_with_claims
+from app.services.articles import delete_article as delete_stored_article
+from app.services.claims import claim_page
+from app.services.ingest.batch import MAX_BATCH_ITEMS, ingest_batch, parse_batch, store_batch
+from app.services.ingest.check import ArticleProblem, checked_article, split_problem
+from app.services.ingest.pool import POOL_MINIMUM
+from app.services.ingest.store import (
     IngestOutcome,
     PreparedArticle,
-    article_by_id,
-    article_summaries,
-    article_with_claims,
     prepared_article,
     store_article,
     store_resplit,
 )
-from app.services.articles import (
-    delete_article as delete_stored_article,
-)
-from app.services.batch import (
-    MAX_BATCH_ITEMS,
-    POOL_MINIMUM,
-    checked_article,
-    ingest_batch,
-    parse_batch,
-    store_batch,
-)
-from app.services.claims import claim_page
 from app.services.split_guard import SplitGuard
-from app.services.split_pool import ArticleProblem
-from app.services.tagging import SplitterSetup
+from app.services.splitters import SplitterSetup
 from app.settings import Settings
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
-log = logging.getLogger("claimsapi")
-
 ArticleId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The article's id.")]
 
 
@@ -213,13 +200,10 @@ async def _guarded(
             language=item.language,
         )
         return prepared_article(article=item, result=result)
-    except AppError as exc:
-        return ArticleProblem.from_error(exc)
     except ClientGone:
         raise
-    except Exception:  # a splitter failure fails this article, not the others
-        log.exception("splitting a batch article failed")
-        return ArticleProblem(500, "Splitting this article failed.")
+    except Exception as exc:  # a splitter failure fails this article, not the others
+        return split_problem(exc)
 
 
 @router.get("", response_model=ArticlePage, responses=problems(400, 422), summary="List articles")

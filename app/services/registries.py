@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.repository.entities import ensure_entities, upsert_topics
 from app.splitter import Actor, known_sources
 from app.splitter.actors import ActorEntry, ActorRegistry
-from app.splitter.topics import TopicEntry, TopicTaxonomy
+from app.splitter.topics import TopicTaxonomy
 from app.views import source_json
 
 __all__ = ["actor_rows", "sync_registries", "topic_row"]
@@ -38,14 +38,11 @@ def actor_rows(registry: ActorRegistry, actors: Iterable[Actor]) -> list[dict[st
     return list(rows.values())
 
 
-def topic_row(entry: TopicEntry) -> dict[str, Any]:
-    """A topic table row for a taxonomy entry."""
-    return {
-        "slug": entry.slug,
-        "name": entry.name,
-        "description": entry.description,
-        "iptc_code": entry.iptc_code,
-    }
+def topic_row(
+    slug: str, name: str, *, description: str = "", iptc_code: str | None = None
+) -> dict[str, Any]:
+    """A topic table row: from a taxonomy entry, or a topic a claim was tagged with."""
+    return {"slug": slug, "name": name, "description": description, "iptc_code": iptc_code}
 
 
 def sync_registries(session: Session, *, actors: ActorRegistry, topics: TopicTaxonomy) -> None:
@@ -59,4 +56,10 @@ def sync_registries(session: Session, *, actors: ActorRegistry, topics: TopicTax
         rows=[_actor_row(e.slug, e.name, e.type, e) for e in actors.entries()],
     )
     # Topics follow the loaded taxonomy: names, descriptions and codes are updated.
-    upsert_topics(session, topics=[topic_row(entry) for entry in topics.entries()])
+    upsert_topics(
+        session,
+        topics=[
+            topic_row(e.slug, e.name, description=e.description, iptc_code=e.iptc_code)
+            for e in topics.entries()
+        ],
+    )

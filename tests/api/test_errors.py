@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.repository.writes import insert_article
-from app.services import articles as article_service
+from app.services.ingest import store as article_service
 from tests.api.helpers import article_body, assert_problem
 
 

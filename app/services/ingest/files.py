@@ -1,4 +1,4 @@
-"""Ingestion from disk for `claimsapi ingest`: files, folders and NDJSON, split in parallel.
+"""The file lane, `claimsapi ingest`: files, folders and NDJSON, split in parallel.
 
 A pool of processes splits while this process stores, in input order and in
 groups that share a transaction (each article whole or not at all), as the batch
@@ -17,9 +17,11 @@ import orjson
 from sqlalchemy.engine import Engine
 
 from app.schemas import ArticleIn
-from app.services.batch import checked_article, parse_ndjson_line, store_prepared
-from app.services.split_pool import ArticleProblem, SplitPool
-from app.services.tagging import SplitterSetup
+from app.services.ingest.batch import parse_ndjson_line
+from app.services.ingest.check import ArticleProblem, checked_article
+from app.services.ingest.pool import POOL_MINIMUM, SplitPool
+from app.services.ingest.store import store_prepared
+from app.services.splitters import SplitterSetup
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -34,8 +36,6 @@ __all__ = [
 _FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 # What a folder contributes: article files by suffix (.ndjson only when named directly).
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json"})
-# Below this many articles, starting worker processes costs more than it saves.
-_POOL_MINIMUM = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +167,7 @@ def ingest_articles(
             labels.append(item.label)  # results come back in this order
             yield item.article
 
-    workers = jobs if total >= _POOL_MINIMUM else 0
+    workers = jobs if total >= POOL_MINIMUM else 0
     # fork: this command runs no threads that do work, and forked workers start at once.
     with SplitPool(workers, start_method="fork") as pool:
         prepared = pool.prepare(setup.splitter, entries())
