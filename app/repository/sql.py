@@ -7,7 +7,7 @@ driver's cursor it costs 2 µs. So every statement is written once with
 `:name` placeholders and run here, for both backends:
 
 - binding: a list or tuple value expands `IN :name` into one placeholder per
-  item (an empty one matches nothing); a datetime is bound on SQLite as the
+  item, each bound as it is (an empty one matches nothing); a datetime is bound on SQLite as the
   naive UTC text SQLAlchemy's DateTime stores (SQLite compares times as text);
   `Json(value)` binds JSON;
 - decoding: `utc` and `json_value` turn what each driver returns into one
@@ -66,7 +66,7 @@ def _driver(session: Session) -> tuple[Any, Dialect]:
 
 
 def _run(
-    session: Session, sql: str, params: Mapping[str, Any] | None
+    session: Session, sql: str, params: Mapping[str, Any] | None, *, named: bool = False
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     driver, dialect = _driver(session)
     statement, values = bound(sql, params or {}, dialect.name)
@@ -75,7 +75,8 @@ def _run(
         cursor.execute(statement, values)
         if cursor.description is None:
             return [], []
-        return [column[0] for column in cursor.description], list(cursor.fetchall())
+        names = [column[0] for column in cursor.description] if named else []
+        return names, cursor.fetchall()
     except dialect.loaded_dbapi.Error as exc:
         raise _wrapped(exc, statement, values, dialect) from None
     finally:
@@ -132,8 +133,8 @@ def bound(sql: str, params: Mapping[str, Any], dialect: str) -> tuple[str, list[
     for name, count in order:
         if count < 0:
             values.append(value(params[name], dialect))
-        else:
-            values.extend(value(item, dialect) for item in params[name])
+        else:  # ids, kinds, names: bound as they are (a page binds hundreds)
+            values.extend(params[name])
     return statement, values
 
 
@@ -153,7 +154,7 @@ def mappings(
     session: Session, sql: str, params: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Every row of `sql` as a dict by column name, times in UTC and JSON decoded."""
-    names, found = _run(session, sql, params)
+    names, found = _run(session, sql, params, named=True)
     decoders = [
         utc if name in TIME_COLUMNS else json_value if name in JSON_COLUMNS else None
         for name in names
