@@ -22,7 +22,8 @@ __all__ = [
     "kind_of_link",
 ]
 
-# How a claim links to a source: a marker of its own, an inline mention, or context.
+# How a claim links to a source, strongest first: a marker of its own, an inline
+# mention, or context inherited from its paragraph.
 CITATION_KINDS = ("cited", "inline", "context")
 # What a claim itself cites: what `source=` matches unless `kind=` says otherwise,
 # and what a source's claim_count counts.

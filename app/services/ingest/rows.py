@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.repository.entities import ensure_entities
+from app.repository.kinds import CITATION_KINDS
 from app.repository.writes import ClaimRow
 from app.services.registries import actor_rows, topic_row
 from app.splitter import Citation, SplitResult
@@ -22,7 +23,7 @@ __all__ = ["SplitRows", "split_rows", "text_hash"]
 
 _WHITESPACE = re.compile(r"\s+")
 # One row per (claim, source): a marker outranks an inline mention, either outranks context.
-_KIND_RANK = {"cited": 0, "inline": 1, "context": 2}
+_KIND_RANK = {kind: rank for rank, kind in enumerate(CITATION_KINDS)}
 
 
 def text_hash(*, text: str, format: str) -> str:
