@@ -61,16 +61,17 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from app import services
     from app.db import create_db_engine
-    from app.file_ingest import count_articles, ingest_articles, read_articles
+    from app.services.ingest.files import count_articles, ingest_articles, read_articles
+    from app.services.ingest.pool import default_workers
+    from app.services.splitters import SplitterCache, splitter_for
 
     settings = _settings()
     engine = create_db_engine(settings.database_url, pool_size=1)
     if problem := _unmigrated(engine):
         print(f"claimsapi ingest: {problem}", file=sys.stderr)
         return 2
-    setup = services.SplitterCache(services.splitter_for(settings)).current(engine)
+    setup = SplitterCache(splitter_for(settings)).current(engine)
     total = count_articles(args.files)
     articles = read_articles(
         args.files, format_override=args.format, max_article_bytes=settings.max_article_bytes
@@ -82,7 +83,7 @@ def _ingest(args: argparse.Namespace) -> int:
         engine,
         articles=articles,
         setup=setup,
-        jobs=services.default_workers(settings.split_workers if args.jobs is None else args.jobs),
+        jobs=default_workers(settings.split_workers if args.jobs is None else args.jobs),
         total=total,
     )
     for result in stored:
@@ -132,8 +133,9 @@ def _reprocess(args: argparse.Namespace) -> int:
     from sqlalchemy import text
     from tqdm import tqdm
 
-    from app import services
     from app.db import create_db_engine
+    from app.services.articles import reprocess_article
+    from app.services.splitters import SplitterCache, splitter_for
 
     if not args.all and not args.ids:
         print("claimsapi reprocess: name article ids or pass --all", file=sys.stderr)
@@ -143,7 +145,7 @@ def _reprocess(args: argparse.Namespace) -> int:
     if problem := _unmigrated(engine):
         print(f"claimsapi reprocess: {problem}", file=sys.stderr)
         return 2
-    splitter, actors, _ = services.SplitterCache(services.splitter_for(settings)).current(engine)
+    splitter, actors, _ = SplitterCache(splitter_for(settings)).current(engine)
     if args.all:
         with engine.connect() as conn:
             ids = [row[0] for row in conn.execute(text("SELECT id FROM article ORDER BY id"))]
@@ -152,9 +154,7 @@ def _reprocess(args: argparse.Namespace) -> int:
     totals = {"kept": 0, "added": 0, "dropped": 0, "missing": 0}
     for article_id in tqdm(ids, unit="article", disable=len(ids) < 2 or None, file=sys.stderr):
         # One transaction per article: a failure leaves every other article re-split or as it was.
-        outcome = services.reprocess_article(
-            engine, article_id=article_id, splitter=splitter, actors=actors
-        )
+        outcome = reprocess_article(engine, article_id=article_id, splitter=splitter, actors=actors)
         if outcome is None:
             totals["missing"] += 1
             continue
@@ -171,19 +171,18 @@ def _reprocess(args: argparse.Namespace) -> int:
 
 
 def _split(args: argparse.Namespace) -> int:
-    from app import services
-    from app.file_ingest import article_from_file
     from app.schemas import ArticleIn
+    from app.services.ingest.files import article_from_file
+    from app.services.splitters import splitter_for
+    from app.views import split_json
 
-    splitter = services.splitter_for(_settings()).splitter
+    splitter = splitter_for(_settings()).splitter
     article = ArticleIn.model_validate(article_from_file(Path(args.file), args.format))
     result = splitter.split(
         article.text, format=article.format, title=article.title, language=article.language
     )
     sys.stdout.write(
-        orjson.dumps(
-            services.split_response(result, text=article.text), option=orjson.OPT_INDENT_2
-        ).decode()
+        orjson.dumps(split_json(result, text=article.text), option=orjson.OPT_INDENT_2).decode()
         + "\n"
     )
     return 0

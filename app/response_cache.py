@@ -34,8 +34,8 @@ import orjson
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from app import repository
 from app.reads import ReadRunner
+from app.repository.changes import change_head
 from app.settings import Settings
 
 __all__ = ["ResponseCache", "cache_key", "cached"]
@@ -119,7 +119,7 @@ class ResponseCache:
 
         A kept answer comes back decoded, which renders to the same bytes.
         """
-        version = await reads(repository.change_head)
+        version = await reads(change_head)
         while True:
             body = self.get(key, version=version)
             if body is not None:

@@ -2,22 +2,19 @@
 
 Serves GET /v1/claims (source, actor, topic, q, limit, after=<sort key>) and
 GET /v1/facets (the same filters) with the bodies the service returns, from
-the SQL the service runs: `build_claim_sql` for the page and the hydration
-queries of app/repository/claims.py. Entity slugs resolve from dicts loaded
-at start. Nothing else: no validation layers, no ORM, no middleware.
+the SQL the service runs (`build_claim_sql` for the page, the hydration and
+facet statements of app/repository/claims.py) and the service's own view of a
+claim (app/views.py). Entity slugs resolve from dicts loaded at start. Nothing
+else: no validation layers, no ORM, no middleware.
 
 Run: BENCH_SQLITE=path .venv/bin/python -m uvicorn bench.ceiling:app --no-access-log
 """
 
 from __future__ import annotations
 
-import html
 import os
-import re
 import sqlite3
-from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -26,50 +23,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.repository import claims as claim_reads
-from app.repository.claim_query import (
-    SNIPPET_END,
-    SNIPPET_START,
-    ClaimQuery,
-    ClaimSql,
-    build_claim_sql,
-)
-from app.repository.filters import ENTITY_FILTERS, ResolvedFilter
+from app.repository.claim_query import ClaimQuery, ClaimSql, build_claim_sql
+from app.repository.claims import FACET_SQL, HYDRATION, ClaimRows
+from app.repository.filters import ResolvedFilter
+from app.repository.kinds import KINDS
+from app.repository.sql import bound
 from app.services.claims import FACET_SCAN_LIMIT
+from app.views import claims_json
 
 __all__ = ["FACET_SQL", "app", "literal_sql"]
 
 
-# The hydration queries the service runs, as SQL text.
-def _template(statement: Any) -> str:
-    """A hydration statement as SQL text with `{ids}` where the id list goes."""
-    if isinstance(statement, str):
-        return statement
-    # A SQLAlchemy text() (or its .columns()) with an expanding `:ids`.
-    return str(getattr(statement, "element", statement).text).replace(":ids", "({ids})")
-
-
-_HYDRATE = {
-    name: _template(getattr(claim_reads, name))
-    for name in ("_CLAIMS", "_CITATIONS", "_ACTORS", "_TOPICS")
-}
-# What app/repository/claims.py::facet_counts runs per facet, around the matching claims.
-FACET_SQL = (
-    "SELECT e.slug, e.name, count(*) AS claim_count FROM ({matching}) AS m "
-    "JOIN {link_table} l ON l.claim_id = m.id{kinds} "
-    "JOIN {entity_table} e ON e.id = l.{link_column} "
-    "GROUP BY e.slug, e.name ORDER BY claim_count DESC, e.slug LIMIT {limit}"
-)
-
-
 def literal_sql(built: ClaimSql) -> str:
     """The SQL of a ClaimSql with every parameter written in as a literal (canned queries)."""
-    sql, params = built.for_driver("sqlite")
-    for name in sorted(params, key=len, reverse=True):
-        value = params[name]
-        literal = str(value) if isinstance(value, int | float) else _quote(str(value))
-        sql = re.sub(rf":{name}\b", lambda _m, lit=literal: lit, sql)  # type: ignore[misc]
-    return sql
+    sql, values = bound(built.sql, built.params, "sqlite")
+    parts = sql.split("?")
+    literals = [str(v) if isinstance(v, int | float) else _quote(str(v)) for v in values]
+    return parts[0] + "".join(lit + part for lit, part in zip(literals, parts[1:], strict=True))
 
 
 def _quote(value: str) -> str:
@@ -86,16 +56,16 @@ class _State:
     def __init__(self, path: str) -> None:
         self.conn = _connect(path)
         self.ids: dict[str, dict[str, int]] = {}
-        for spec in ENTITY_FILTERS:
+        for spec in KINDS.values():
             rows = self.conn.execute(f"SELECT slug, id FROM {spec.entity_table}")
-            self.ids[spec.param] = dict(rows)
+            self.ids[spec.name] = dict(rows)
 
     def query(self, request: Request) -> ClaimQuery | None:
         entities: list[ResolvedFilter] = []
-        for spec in ENTITY_FILTERS:
-            values = request.query_params.getlist(spec.param)
+        for spec in KINDS.values():
+            values = request.query_params.getlist(spec.name)
             if values:
-                known = self.ids[spec.param]
+                known = self.ids[spec.name]
                 if any(value not in known for value in values):
                     return None
                 entities.append(ResolvedFilter(spec, tuple(known[value] for value in values)))
@@ -117,76 +87,17 @@ def _get_state() -> _State:
     return _state
 
 
-def _placeholders(sql: str, count: int) -> str:
-    return sql.replace("{ids}", ", ".join("?" * count))
-
-
-def _mark(snippet: str | None) -> str | None:
-    if snippet is None:
-        return None
-    escaped = html.escape(snippet, quote=False)
-    return escaped.replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>")
-
-
-def _label_order(citation: dict[str, Any]) -> tuple[int, int, str]:
-    label = citation["label"]
-    if label is None:
-        return (2, 0, citation["slug"])
-    return (0, int(label), "") if label.isdigit() else (1, 0, label)
-
-
 def _hydrate(
     conn: sqlite3.Connection, ids: Sequence[int], snippets: dict[int, str | None] | None
 ) -> list[dict[str, Any]]:
+    """The service's hydration statements on bare sqlite3, made JSON by the service's view."""
     if not ids:
         return []
-    n = len(ids)
-    sources: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    context: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for claim_id, slug, name, label, kind in conn.execute(
-        _placeholders(_HYDRATE["_CITATIONS"], n), ids
-    ):
-        target = context if kind == "context" else sources
-        target[claim_id].append({"slug": slug, "name": name, "label": label, "kind": kind})
-    for cited in (*sources.values(), *context.values()):
-        cited.sort(key=_label_order)
-    actors: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for claim_id, slug, name, actor_type in conn.execute(
-        _placeholders(_HYDRATE["_ACTORS"], n), ids
-    ):
-        actors[claim_id].append({"slug": slug, "name": name, "type": actor_type})
-    topics: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for claim_id, slug, name in conn.execute(_placeholders(_HYDRATE["_TOPICS"], n), ids):
-        topics[claim_id].append({"slug": slug, "name": name})
-    by_id: dict[int, dict[str, Any]] = {}
-    for row in conn.execute(_placeholders(_HYDRATE["_CLAIMS"], n), ids):
-        (cid, article_id, position, text, section, s0, s1, u0, u1, version, title, url, pub) = row
-        claim = {
-            "id": cid,
-            "article_id": article_id,
-            "article": {
-                "id": article_id,
-                "title": title,
-                "url": url,
-                "published_at": None
-                if pub is None
-                else datetime.fromisoformat(pub).replace(tzinfo=UTC),
-            },
-            "position": position,
-            "text": text,
-            "section": section,
-            "span": {"start": s0, "end": s1},
-            "span_utf16": {"start": u0, "end": u1},
-            "sources": sources.get(cid, []),
-            "context_sources": context.get(cid, []),
-            "actors": actors.get(cid, []),
-            "topics": topics.get(cid, []),
-            "splitter_version": version,
-        }
-        if snippets is not None:
-            claim["snippet"] = snippets.get(cid)
-        by_id[cid] = claim
-    return [by_id[claim_id] for claim_id in ids if claim_id in by_id]
+    found = {
+        name: conn.execute(*bound(sql, {"ids": list(ids)}, "sqlite")).fetchall()
+        for name, sql in HYDRATION.items()
+    }
+    return claims_json(ClaimRows(**found), ids=ids, snippets=snippets)
 
 
 def _json(content: Any, status: int = 200) -> Response:
@@ -203,11 +114,10 @@ async def claims(request: Request) -> Response:
     after_text = request.query_params.get("after")
     after = [int(after_text)] if after_text else None
     built = build_claim_sql(query, dialect="sqlite", after=after, limit=limit + 1)
-    sql, params = built.for_driver("sqlite")
-    rows = state.conn.execute(sql, params).fetchall()
+    rows = state.conn.execute(*bound(built.sql, built.params, "sqlite")).fetchall()
     next_cursor = str(rows[limit - 1][0]) if len(rows) > limit else None
     rows = rows[:limit]
-    snippets = {row[1]: _mark(row[-1]) for row in rows} if query.search else None
+    snippets = {row[1]: row[-1] for row in rows} if query.search else None
     items = _hydrate(state.conn, [row[1] for row in rows], snippets)
     return _json({"items": items, "next_cursor": next_cursor})
 
@@ -219,28 +129,22 @@ async def facets(request: Request) -> Response:
     if query is None:
         return _json({"detail": "unknown filter value"}, 404)
     matching = build_claim_sql(query, dialect="sqlite", limit=FACET_SCAN_LIMIT + 1)
-    sql, params = matching.for_driver("sqlite")
+    sql, values = bound(f"SELECT count(*) FROM ({matching.sql}) AS m", matching.params, "sqlite")
+    truncated = state.conn.execute(sql, values).fetchone()[0] > FACET_SCAN_LIMIT
     result: dict[str, Any] = {}
-    truncated = False
-    for spec in ENTITY_FILTERS:
-        total = state.conn.execute(f"SELECT count(*) FROM ({sql}) AS m", params).fetchone()[0]
-        truncated |= total > FACET_SCAN_LIMIT
-        kinds = ""
-        facet_params = dict(params)
-        if spec.by_kind:
-            kinds = " AND l.kind IN (" + ", ".join(f":fk{n}" for n in range(len(query.kinds))) + ")"
-            facet_params.update({f"fk{n}": kind for n, kind in enumerate(query.kinds)})
+    for spec in KINDS.values():
         statement = FACET_SQL.format(
-            matching=sql,
+            matching=matching.sql,
             link_table=spec.link_table,
-            kinds=kinds,
-            entity_table=spec.entity_table,
             link_column=spec.link_column,
+            entity_table=spec.entity_table,
+            kinds=" AND l.kind IN :facet_kinds" if spec.by_kind else "",
             limit=10,
         )
-        result[spec.param] = [
+        params = {**matching.params, "facet_kinds": list(query.kinds)}
+        result[spec.name] = [
             {"slug": slug, "name": name, "claim_count": count}
-            for slug, name, count in state.conn.execute(statement, facet_params)
+            for slug, name, count in state.conn.execute(*bound(statement, params, "sqlite"))
         ]
     return _json({"facets": result, "truncated": truncated})
 

@@ -5,7 +5,7 @@ Run: .venv/bin/python -m bench.facet_sql [--db URL] [--repeat 5]
 For the most cited source (78,724 claims on the 1M seed), an actor AND a
 topic, and a few search terms, prints the median and first ("cold": nothing
 cached by the service, the database's pages as the OS left them) milliseconds of:
-- `service`: services.facets / services.claim_page as the routes call them
+- `service`: services.claims.facets / claim_page as the routes call them
   (facets: the first 50,000 matching keys in index order, then one GROUP BY per
   facet over them, and a probe of 50,001 keys for `truncated`);
 - `exact`: one GROUP BY per facet over every matching claim, straight from the
@@ -32,10 +32,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from app import repository, services
 from app.db import create_db_engine, is_sqlite, session_scope
-from app.repository.claim_query import ClaimQuery, build_claim_sql
-from app.repository.filters import ENTITY_FILTERS, ClaimFilter
+from app.repository.claim_query import ClaimQuery, build_claim_sql, resolve_query
+from app.repository.claims import count_claims
+from app.repository.filters import ClaimFilter
+from app.repository.kinds import KINDS
+from app.repository.sql import mappings
+from app.services.claims import claim_page, facets
 from bench.seed import DEFAULT_DB
 
 __all__ = ["bounded_search_sql", "exact_facet_sql", "main"]
@@ -52,34 +55,33 @@ def _time(run: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     return took[0], statistics.median(took[1:]), answer
 
 
-def exact_facet_sql(query: ClaimQuery, param: str, dialect: str) -> tuple[Any, dict[str, Any]]:
+def exact_facet_sql(query: ClaimQuery, param: str, dialect: str) -> tuple[str, dict[str, Any]]:
     """Top 10 values of one facet over every matching claim: link-table indexes only."""
-    spec = next(s for s in ENTITY_FILTERS if s.param == param)
+    spec = KINDS[param]
     matching = build_claim_sql(query, dialect=dialect, for_count=True)
     params = dict(matching.params)
     kinds = ""
     if spec.by_kind:
         kinds = " AND l.kind IN :facet_kinds"
         params["facet_kinds"] = list(query.kinds)
-    statement = matching.clause(
+    statement = (
         "SELECT e.slug, e.name, t.n AS claim_count FROM ("
-        f"SELECT l.{spec.link_column} AS entity_id, count(*) AS n FROM ({{}}) AS m "
+        f"SELECT l.{spec.link_column} AS entity_id, count(*) AS n FROM ({matching.sql}) AS m "
         f"JOIN {spec.link_table} l ON l.claim_id = m.id{kinds} "
         f"GROUP BY l.{spec.link_column} ORDER BY n DESC, l.{spec.link_column} LIMIT 10) AS t "
-        f"JOIN {spec.entity_table} e ON e.id = t.entity_id ORDER BY t.n DESC, e.slug",
-        expanding=["facet_kinds"] if spec.by_kind else [],
+        f"JOIN {spec.entity_table} e ON e.id = t.entity_id ORDER BY t.n DESC, e.slug"
     )
     return statement, params
 
 
 def _exact_facets(session: Session, query: ClaimQuery) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for spec in ENTITY_FILTERS:
-        statement, params = exact_facet_sql(query, spec.param, "sqlite")
-        found[spec.param] = [dict(row._mapping) for row in session.execute(statement, params)]
+    for spec in KINDS.values():
+        statement, params = exact_facet_sql(query, spec.name, "sqlite")
+        found[spec.name] = mappings(session, statement, params)
     return {
         "facets": found,
-        "count": repository.count_claims(session, query=query, estimated=False),
+        "count": count_claims(session, query=query, estimated=False),
     }
 
 
@@ -194,14 +196,14 @@ def main(argv: list[str] | None = None) -> int:
         f"source={top}": ClaimFilter(source=(str(top),)),
         f"actor={actor}&topic={topic}": ClaimFilter(actor=(actor,), topic=(topic,)),
     }
-    names = [spec.param for spec in ENTITY_FILTERS]
+    names = list(KINDS)
     print(f"bench.facet_sql: {args.db}, first run / median of {args.repeat} (ms)\n")
     print(f"{'request':<44} {'service':>18} {'exact':>18}  matching  same top 10")
     for label, filters in cases.items():
         with session_scope(engine) as session:
-            query = repository.resolve_query(session, filters=filters)
+            query = resolve_query(session, filters=filters)
             first, median, theirs = _time(
-                lambda s=session, f=filters: services.facets(s, filters=f, names=names, limit=10),
+                lambda s=session, f=filters: facets(s, filters=f, names=names, limit=10),
                 args.repeat,
             )
             first2, median2, ours = _time(
@@ -217,9 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         with session_scope(engine) as session:
             filters = ClaimFilter(q=words, order="relevance")
             first, median, page = _time(
-                lambda s=session, f=filters: services.claim_page(
-                    s, filters=f, cursor=None, limit=50
-                ),
+                lambda s=session, f=filters: claim_page(s, filters=f, cursor=None, limit=50),
                 args.repeat,
             )
             first2, median2, rows = _time(

@@ -27,7 +27,8 @@ import orjson
 from app.db import create_db_engine
 from app.migrate import upgrade
 from app.schemas import ArticleIn
-from app.services import SplitterCache, prepare_article, splitter_for, store_prepared
+from app.services.ingest.store import prepare_article, store_prepared
+from app.services.splitters import SplitterCache, splitter_for
 from app.settings import Settings
 from bench.splitter import PUBLISHERS, _sentence
 

@@ -11,6 +11,7 @@ the SQL the service runs, its values passed as parameters).
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +21,10 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from app.repository.claim_query import ClaimQuery, build_claim_sql
-from app.repository.filters import DEFAULT_KINDS, ENTITY_FILTERS, ResolvedFilter
+from app.repository.claim_query import ClaimQuery, ClaimSql, build_claim_sql
+from app.repository.filters import ResolvedFilter
+from app.repository.kinds import DEFAULT_KINDS, KINDS
+from app.repository.sql import value
 from app.services.claims import FACET_SCAN_LIMIT
 from bench.procs import get
 
@@ -41,7 +44,7 @@ __all__ = [
 ]
 
 PAGE = 50
-_SPECS = {spec.param: spec for spec in ENTITY_FILTERS}
+_SPECS = KINDS
 Filters = dict[str, list[tuple[str, int]]]  # param -> [(slug, id)]
 
 
@@ -150,6 +153,27 @@ def query_of(filters: Filters, search: str | None = None) -> ClaimQuery:
     return ClaimQuery(entities=entities, search=search, order="relevance" if search else "reading")
 
 
+_PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def named_sql(built: ClaimSql) -> tuple[str, dict[str, Any]]:
+    """The statement with one named placeholder per value (a list's items numbered), as
+    sqlite3 and Datasette's canned queries take it."""
+    params: dict[str, Any] = {}
+
+    def place(match: re.Match[str]) -> str:
+        name = match.group(1)
+        item = built.params[name]
+        if isinstance(item, list | tuple):
+            names = [f"{name}_{n}" for n in range(len(item))]
+            params.update(zip(names, item, strict=True))
+            return "(" + (", ".join(f":{n}" for n in names) or "NULL") + ")"
+        params[name] = value(item, "sqlite")
+        return f":{name}"
+
+    return _PLACEHOLDER.sub(place, built.sql), params
+
+
 def datasette_params(sql_params: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     """A statement's driver parameters as canned-query parameters (the limit is written in)."""
     return tuple((name, value) for name, value in sql_params.items() if name != "limit")
@@ -159,7 +183,7 @@ def _key_sql(query: ClaimQuery, after: int | None, *, limit: int | None) -> tupl
     built = build_claim_sql(
         query, dialect="sqlite", after=None if after is None else [after], limit=limit
     )
-    sql, params = built.for_driver("sqlite")
+    sql, params = named_sql(built)
     if limit is not None:
         sql = sql.replace(":limit", str(limit))
     return sql, params
@@ -209,7 +233,7 @@ def canned_facets(query: ClaimQuery) -> tuple[str, tuple[tuple[str, Any], ...]]:
     probe, _ = _key_sql(query, None, limit=FACET_SCAN_LIMIT + 1)
     parts = [f"SELECT 'matching', NULL, NULL, count(*) FROM ({probe}) AS m"]
     kinds = ", ".join(f"'{kind}'" for kind in DEFAULT_KINDS)
-    for spec in ENTITY_FILTERS:
+    for spec in KINDS.values():
         sql = _FACET_SQL.format(
             matching=matching,
             link_table=spec.link_table,
@@ -217,14 +241,14 @@ def canned_facets(query: ClaimQuery) -> tuple[str, tuple[tuple[str, Any], ...]]:
             entity_table=spec.entity_table,
             link_column=spec.link_column,
         )
-        parts.append(f"SELECT '{spec.param}', * FROM ({sql})")
+        parts.append(f"SELECT '{spec.name}', * FROM ({sql})")
     return " UNION ALL ".join(parts), datasette_params(params)
 
 
 def canned_count(query: ClaimQuery) -> tuple[str, tuple[tuple[str, Any], ...]]:
     """The service's exact count of a filtered query."""
     built = build_claim_sql(query, dialect="sqlite", for_count=True)
-    sql, params = built.for_driver("sqlite")
+    sql, params = named_sql(built)
     return f"SELECT count(*) FROM ({sql}) AS matching", datasette_params(params)
 
 

@@ -6,7 +6,7 @@ Two phases, both printed with their rates:
 
 1. distinct articles (up to --distinct, 5,000 by default) are generated
    (bench/corpus.py), split by the real splitter in a process pool
-   (services.prepare_article) and stored by services.store_prepared, the same
+   (prepare_article) and stored by store_prepared, the same
    code the batch endpoint and `claimsapi ingest` run;
 2. the rest of the target is made by replicating those rows at SQL level
    under new article ids (later publication dates, new hashes and URLs, same
@@ -30,12 +30,19 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
-from app import services
 from app.db import create_db_engine, is_sqlite, session_scope
 from app.migrate import downgrade, upgrade
 from app.models import POSITION_BITS
 from app.schemas import ArticleIn
-from app.services import PreparedArticle, SplitterSetup
+from app.services.ingest.check import ArticleProblem
+from app.services.ingest.store import (
+    GROUP_ARTICLES,
+    PreparedArticle,
+    prepare_article,
+    store_prepared,
+)
+from app.services.registries import sync_registries
+from app.services.splitters import SplitterSetup
 from app.splitter import Splitter
 from app.splitter.actors import ActorRegistry
 from app.splitter.topics import TopicTaxonomy
@@ -67,7 +74,7 @@ def _prepare(seed: int) -> PreparedArticle:
         url=generated.url,
         published_at=generated.published_at,
     )
-    return services.prepare_article(article=article, splitter=_setup.splitter)
+    return prepare_article(article=article, splitter=_setup.splitter)
 
 
 def _fresh(url: str) -> None:
@@ -89,7 +96,7 @@ def _store_distinct(engine: Engine, *, count: int, target_claims: int, workers: 
     """Split and store up to `count` generated articles; stop early at target_claims."""
     setup = _registries()
     with session_scope(engine, write=True) as session:
-        services.sync_registries(session, actors=setup.actors, topics=setup.topics)
+        sync_registries(session, actors=setup.actors, topics=setup.topics)
     stored = claims = 0
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
@@ -103,8 +110,8 @@ def _store_distinct(engine: Engine, *, count: int, target_claims: int, workers: 
                 claims += len(item.result.statements)
                 yield item
 
-        for outcome in services.store_prepared(engine, until_target(), actors=setup.actors):
-            if isinstance(outcome, services.ArticleProblem):
+        for outcome in store_prepared(engine, until_target(), actors=setup.actors):
+            if isinstance(outcome, ArticleProblem):
                 raise RuntimeError(f"a generated article failed: {outcome.message()}")
             stored += 1
             if stored % 100 == 0:
@@ -330,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     split_time = time.perf_counter() - started
     print(
         f"phase 1, real write path (splitter in {args.workers} processes -> "
-        f"services.store_prepared, {services.GROUP_ARTICLES} articles per transaction): "
+        f"store_prepared, {GROUP_ARTICLES} articles per transaction): "
         f"{stored:,} articles in {split_time:.1f} s ({stored / split_time:,.0f} articles/s)"
     )
     copy_started = time.perf_counter()

@@ -4,7 +4,7 @@ What a page costs when nothing is hydrated or serialised per request: one
 index-ordered key query (the service's own `build_claim_sql`, so the same
 index range scan) joined to `bench_claim_json(claim_id, body)`, the bodies
 joined into the page. `build` fills the side table in the benchmark's
-database from the service's own hydration (`repository.claims_by_ids`) and
+database from the service's own hydration (`services.claims.claims_by_ids`) and
 orjson, so every item is the service's bytes; it does nothing when the table
 already matches the data (claim count and change-feed head).
 
@@ -31,10 +31,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app import repository
 from app.db import create_db_engine, is_sqlite, session_scope
 from app.repository.claim_query import ClaimQuery, build_claim_sql
-from app.repository.filters import ENTITY_FILTERS, ResolvedFilter
+from app.repository.filters import ResolvedFilter
+from app.repository.kinds import KINDS
+from app.repository.sql import bound
+from app.services.claims import claims_by_ids
+from bench.scenarios import named_sql
 
 __all__ = ["TABLE", "app", "build"]
 
@@ -78,7 +81,7 @@ def build(url: str) -> float:
                 ]
                 if not ids:
                     break
-                claims_json = repository.claims_by_ids(session, ids=ids)
+                claims_json = claims_by_ids(session, ids=ids)
                 session.execute(
                     text(f"INSERT INTO {TABLE} (claim_id, body) VALUES (:id, :body)"),
                     [{"id": c["id"], "body": orjson.dumps(c).decode()} for c in claims_json],
@@ -100,7 +103,10 @@ def _page_sql(query: ClaimQuery, after: int | None, limit: int, dialect: str) ->
     built = build_claim_sql(
         query, dialect=dialect, after=None if after is None else [after], limit=limit
     )
-    sql, params = built.for_driver(dialect)
+    if dialect == "sqlite":
+        sql, params = named_sql(built)
+    else:
+        sql, params = bound(built.sql, built.params, dialect)
     return (
         f"SELECT p.key, j.body FROM ({sql}) AS p JOIN {TABLE} j ON j.claim_id = p.id "
         "ORDER BY p.key",
@@ -123,9 +129,9 @@ class _Db:
         if self.sqlite:
             path = make_url(self.url).database
             self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            for spec in ENTITY_FILTERS:
+            for spec in KINDS.values():
                 rows = self._conn.execute(f"SELECT slug, id FROM {spec.entity_table}")
-                self.ids[spec.param] = dict(rows)
+                self.ids[spec.name] = dict(rows)
             return
         import psycopg
 
@@ -137,9 +143,9 @@ class _Db:
             conn = await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
             self._pool.put_nowait(conn)
         conn = await self._pool.get()
-        for spec in ENTITY_FILTERS:
+        for spec in KINDS.values():
             cursor = await conn.execute(f"SELECT slug, id FROM {spec.entity_table}")
-            self.ids[spec.param] = dict(await cursor.fetchall())
+            self.ids[spec.name] = dict(await cursor.fetchall())
         self._pool.put_nowait(conn)
 
     async def rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -170,10 +176,10 @@ async def claims(request: Request) -> Response:
     """One page: the key query joined to the stored bodies, concatenated."""
     db = await _get_db()
     entities = []
-    for spec in ENTITY_FILTERS:
-        values = request.query_params.getlist(spec.param)
+    for spec in KINDS.values():
+        values = request.query_params.getlist(spec.name)
         if values:
-            known = db.ids[spec.param]
+            known = db.ids[spec.name]
             if any(value not in known for value in values):
                 return Response(b'{"detail":"unknown value"}', 404, media_type="application/json")
             entities.append(ResolvedFilter(spec, tuple(known[value] for value in values)))

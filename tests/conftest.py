@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from app import services
 from app.db import create_db_engine, session_scope
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import metadata
-from app.services import SplitterSetup, splitter_for
+from app.services.registries import sync_registries
+from app.services.splitters import SplitterSetup, splitter_for
 from app.settings import Settings
 
 TEST_DATABASE_ENV = "CLAIMS_TEST_DATABASE_URL"
@@ -81,7 +81,7 @@ def empty_database(engine: Engine) -> None:
             conn.execute(text(f"DELETE FROM {name}"))
     setup = _splitter_setup()
     with session_scope(engine, write=True) as session:
-        services.sync_registries(session, actors=setup.actors, topics=setup.topics)
+        sync_registries(session, actors=setup.actors, topics=setup.topics)
 
 
 @functools.cache

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app import repository
+from app import response_cache
 from app.response_cache import ResponseCache
 from app.settings import Settings
 
@@ -90,7 +90,7 @@ class _Reads:
         self.opened = asyncio.Event()
 
     async def __call__(self, work: Callable[[Any], Any]) -> Any:
-        if work is repository.change_head:
+        if work is response_cache.change_head:
             return self.head
         await self.opened.wait()
         return work(None)
@@ -99,7 +99,7 @@ class _Reads:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> _Reads:
     made = _Reads()
-    monkeypatch.setattr(repository, "change_head", lambda session: made.head)
+    monkeypatch.setattr(response_cache, "change_head", lambda session: made.head)
     return made
 
 

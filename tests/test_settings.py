@@ -71,7 +71,7 @@ def test_the_command_line_stops_with_one_line() -> None:
 
 
 def test_an_ner_model_that_is_not_installed_stops_start_up() -> None:
-    from app.services import splitter_for
+    from app.services.splitters import splitter_for
     from app.settings import Settings
 
     with pytest.raises(InvalidSettingsError, match="CLAIMS_NER_MODEL"):

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.errors import ClientGone
-from app.services import INLINE_BYTES, SplitGuard, SplitTooCostly
+from app.services.split_guard import INLINE_BYTES, SplitGuard, SplitTooCostly
 from app.splitter import Splitter
 from tests.api.helpers import assert_problem
 from tests.reliability.server import alive

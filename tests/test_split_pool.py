@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from app.schemas import ArticleIn
-from app.services import ArticleProblem, SplitPool
-from app.services.split_pool import prepare_or_problem
+from app.services.ingest.check import ArticleProblem
+from app.services.ingest.pool import SplitPool, prepare_or_problem
 from app.splitter import Splitter
 from app.splitter.actors import ActorEntry, ActorRegistry
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app import repository, services
 from app.api.deps import (
     ArticleBody,
     Cursor,
@@ -28,15 +26,30 @@ from app.api.deps import (
     require_writer,
 )
 from app.cursors import decode_cursor, encode_cursor
-from app.errors import AppError, BadRequest, ClientGone, NotFound
+from app.errors import BadRequest, ClientGone, NotFound
 from app.links import absolute
+from app.repository.articles import article_exists
+from app.repository.filters import ArticleFilter, ClaimFilter
+from app.repository.writes import article_source
 from app.schemas import Article, ArticleIn, ArticlePage, ArticleWithClaims, BatchResult, ClaimPage
-from app.services import SplitGuard, SplitterSetup
+from app.services.articles import article_by_id, article_summaries, article_with_claims
+from app.services.articles import delete_article as delete_stored_article
+from app.services.claims import claim_page
+from app.services.ingest.batch import MAX_BATCH_ITEMS, ingest_batch, parse_batch, store_batch
+from app.services.ingest.check import ArticleProblem, checked_article, split_problem
+from app.services.ingest.pool import POOL_MINIMUM
+from app.services.ingest.store import (
+    IngestOutcome,
+    PreparedArticle,
+    prepared_article,
+    store_article,
+    store_resplit,
+)
+from app.services.split_guard import SplitGuard
+from app.services.splitters import SplitterSetup
 from app.settings import Settings
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
-log = logging.getLogger("claimsapi")
-
 ArticleId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The article's id.")]
 
 
@@ -72,10 +85,10 @@ async def create_article(
         language=body.language,
     )
 
-    def store() -> tuple[services.IngestOutcome, dict[str, Any] | None]:
-        prepared = services.prepared_article(article=body, result=result)
-        outcome = services.store_article(session, prepared=prepared, actors=splitter.actors)
-        return outcome, services.article_with_claims(session, article_id=outcome.article_id)
+    def store() -> tuple[IngestOutcome, dict[str, Any] | None]:
+        prepared = prepared_article(article=body, result=result)
+        outcome = store_article(session, prepared=prepared, actors=splitter.actors)
+        return outcome, article_with_claims(session, article_id=outcome.article_id)
 
     outcome, article = await run_in_threadpool(store)
     location = absolute(request.url_for("get_article", article_id=outcome.article_id).path)
@@ -100,7 +113,7 @@ _BATCH_BODY = {
             "schema": {
                 "type": "array",
                 "items": _BATCH_ITEM,
-                "description": f"At most {services.MAX_BATCH_ITEMS:,} articles; more is a 413.",
+                "description": f"At most {MAX_BATCH_ITEMS:,} articles; more is a 413.",
             }
         },
         NDJSON: {
@@ -135,14 +148,13 @@ async def ingest_articles(
     invalid or failing article gets its problem and leaves the others alone."""
     body = await request.body()
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    items = await run_in_threadpool(services.parse_batch, body, ndjson=media == NDJSON)
-    if len(items) < services.POOL_MINIMUM:
+    items = await run_in_threadpool(parse_batch, body, ndjson=media == NDJSON)
+    if len(items) < POOL_MINIMUM:
         # Few articles: each splits as a single POST's would (a large one in a worker
         # that is stopped past the budget or when the client leaves), then all are stored.
         checked = await run_in_threadpool(
             lambda: [
-                services.checked_article(raw, max_article_bytes=settings.max_article_bytes)
-                for raw in items
+                checked_article(raw, max_article_bytes=settings.max_article_bytes) for raw in items
             ]
         )
         prepared = [
@@ -150,13 +162,11 @@ async def ingest_articles(
             for item in checked
         ]
         return render(
-            await run_in_threadpool(
-                lambda: services.store_batch(engine, prepared, actors=splitter.actors)
-            )
+            await run_in_threadpool(lambda: store_batch(engine, prepared, actors=splitter.actors))
         )
 
     def run() -> dict[str, object]:
-        return services.ingest_batch(
+        return ingest_batch(
             engine,
             items=items,
             setup=splitter,
@@ -169,14 +179,14 @@ async def ingest_articles(
 
 
 async def _guarded(
-    item: ArticleIn | services.ArticleProblem,
+    item: ArticleIn | ArticleProblem,
     request: Request,
     *,
     guard: SplitGuard,
     splitter: SplitterSetup,
     settings: Settings,
-) -> services.PreparedArticle | services.ArticleProblem:
-    if isinstance(item, services.ArticleProblem):
+) -> PreparedArticle | ArticleProblem:
+    if isinstance(item, ArticleProblem):
         return item
     try:
         result = await guarded_split(
@@ -189,19 +199,21 @@ async def _guarded(
             title=item.title,
             language=item.language,
         )
-        return services.prepared_article(article=item, result=result)
-    except AppError as exc:
-        return services.ArticleProblem.from_error(exc)
+        return prepared_article(article=item, result=result)
     except ClientGone:
         raise
-    except Exception:  # a splitter failure fails this article, not the others
-        log.exception("splitting a batch article failed")
-        return services.ArticleProblem(500, "Splitting this article failed.")
+    except Exception as exc:  # a splitter failure fails this article, not the others
+        return split_problem(exc)
 
 
 @router.get("", response_model=ArticlePage, responses=problems(400, 422), summary="List articles")
 async def list_articles(
-    request: Request, reads: ReadsDep, limit: Limit = 50, cursor: Cursor = None
+    request: Request,
+    reads: ReadsDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    *,
+    filters: Annotated[ArticleFilter, Query()],
 ) -> Response:
     """Articles, newest first, without their text."""
     before = None
@@ -211,7 +223,7 @@ async def list_articles(
             raise BadRequest("The cursor is not one this service issued.")
         before = key
     items = await reads(
-        lambda session: repository.article_summaries(session, before=before, limit=limit + 1)
+        lambda session: article_summaries(session, filters=filters, before=before, limit=limit + 1)
     )
     next_cursor = (
         encode_cursor([items[limit - 1]["id"]], query="articles") if len(items) > limit else None
@@ -227,7 +239,7 @@ async def list_articles(
 )
 async def get_article(article_id: ArticleId, reads: ReadsDep) -> Response:
     """One article with its text, references and integrity report."""
-    article = await reads(lambda session: repository.article_by_id(session, article_id=article_id))
+    article = await reads(lambda session: article_by_id(session, article_id=article_id))
     if article is None:
         raise NotFound(f"No article has id {article_id}.")
     return render(article)
@@ -249,11 +261,11 @@ async def list_article_claims(
     """The article's claims in order."""
 
     def read(session: Session) -> dict[str, Any]:
-        if not repository.article_exists(session, article_id=article_id):
+        if not article_exists(session, article_id=article_id):
             raise NotFound(f"No article has id {article_id}.")
-        return services.claim_page(
+        return claim_page(
             session,
-            filters=repository.ClaimFilter(article=(article_id,)),
+            filters=ClaimFilter(article=[article_id]),
             cursor=cursor,
             limit=limit,
             scope=f"article-claims:{article_id}",
@@ -281,7 +293,7 @@ async def reprocess_article(
 ) -> Response:
     """Split a stored article again with the current splitter and registries, in one
     transaction; claims whose text is unchanged keep their ids."""
-    source = await reads(lambda session: repository.article_source(session, article_id=article_id))
+    source = await reads(lambda session: article_source(session, article_id=article_id))
     if source is None:
         raise NotFound(f"No article has id {article_id}.")
     # Split outside any transaction: other writers never wait on it.
@@ -296,7 +308,7 @@ async def reprocess_article(
         language=source["client_language"],
     )
     outcome = await run_in_threadpool(
-        lambda: services.store_resplit(
+        lambda: store_resplit(
             engine,
             article_id=article_id,
             text=source["text"],
@@ -306,9 +318,7 @@ async def reprocess_article(
     )
     article = None
     if outcome is not None:
-        article = await reads(
-            lambda session: services.article_with_claims(session, article_id=article_id)
-        )
+        article = await reads(lambda session: article_with_claims(session, article_id=article_id))
     if article is None:  # deleted meanwhile
         raise NotFound(f"No article has id {article_id}.")
     return render(article)
@@ -323,6 +333,6 @@ async def reprocess_article(
 )
 def delete_article(article_id: ArticleId, session: WriteSessionDep) -> Response:
     """Delete an article with its references and claims."""
-    if not services.delete_article(session, article_id=article_id):
+    if not delete_stored_article(session, article_id=article_id):
         raise NotFound(f"No article has id {article_id}.")
     return Response(status_code=204)

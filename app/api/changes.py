@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from app import services
 from app.api.deps import ReadsDep, problems, render
 from app.schemas import ChangePage
+from app.services.changes import change_page
 
 router = APIRouter(prefix="/v1", tags=["changes"])
 
@@ -34,6 +34,4 @@ async def list_changes(
     Apply the events in order and follow `next_token` to mirror the store: nothing
     is missed or repeated, also while articles are being ingested.
     """
-    return render(
-        await reads(lambda session: services.change_page(session, since=since, limit=limit))
-    )
+    return render(await reads(lambda session: change_page(session, since=since, limit=limit)))

@@ -14,12 +14,9 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse as FastAPIJSONResponse
 from starlette.responses import Response, StreamingResponse
 
-from app import repository, services
 from app.api.claim_params import (
     ClaimListParams,
     FacetParams,
-    FilterParams,
-    claim_filter,
     openapi_parameters,
     parse_params,
 )
@@ -33,8 +30,12 @@ from app.api.deps import (
 from app.errors import NotFound, database_unavailable, problem_body
 from app.links import absolute, link_base
 from app.reads import ReadRunner
+from app.repository.claim_query import resolve_query
+from app.repository.filters import ClaimFilter
 from app.response_cache import cached
 from app.schemas import Claim, ClaimJsonLd, ClaimPage, Facets
+from app.services.claims import claim_page, claims_by_ids, facets, stream_claims
+from app.views import claim_jsonld
 
 router = APIRouter(prefix="/v1", tags=["claims"])
 log = logging.getLogger("claimsapi")
@@ -214,12 +215,11 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
     if wanted := _exported(request):
         return _moved(request, EXPORT_PATHS[wanted])
     params = parse_params(ClaimListParams, request)
-    filters = claim_filter(params)
     page = await cached(
         request,
         reads,
-        lambda session: services.claim_page(
-            session, filters=filters, cursor=params.cursor, limit=params.limit, count=params.count
+        lambda session: claim_page(
+            session, filters=params, cursor=params.cursor, limit=params.limit, count=params.count
         ),
         when=bool(params.q) or params.count != "none",
     )
@@ -229,9 +229,9 @@ async def list_claims(request: Request, reads: ReadsDep) -> Response:
 async def _stream(request: Request, reads: ReadRunner) -> Iterator[dict[str, Any]]:
     """The export's claims; the filters resolved as every read is (within the loop's
     budget, else on a thread), so a bad parameter fails before the first byte is sent."""
-    filters = claim_filter(parse_params(FilterParams, request))
-    query = await reads(lambda session: repository.resolve_query(session, filters=filters))
-    return services.stream_claims(reads.engine, query=query)
+    filters = parse_params(ClaimFilter, request)
+    query = await reads(lambda session: resolve_query(session, filters=filters))
+    return stream_claims(reads.engine, query=query)
 
 
 @router.get(
@@ -245,7 +245,7 @@ async def _stream(request: Request, reads: ReadRunner) -> Iterator[dict[str, Any
         **problems(400, 422),
     },
     summary="Export claims as NDJSON",
-    openapi_extra=openapi_parameters(FilterParams),
+    openapi_extra=openapi_parameters(ClaimFilter),
 )
 async def export_claims_ndjson(request: Request, reads: ReadsDep) -> Response:
     """Every claim matching the filters, in list order: one `Claim` object per line."""
@@ -265,7 +265,7 @@ async def export_claims_ndjson(request: Request, reads: ReadsDep) -> Response:
         **problems(400, 422),
     },
     summary="Export claims as CSV",
-    openapi_extra=openapi_parameters(FilterParams),
+    openapi_extra=openapi_parameters(ClaimFilter),
 )
 async def export_claims_csv(request: Request, reads: ReadsDep) -> Response:
     """Every claim matching the filters, in list order, as CSV (UTF-8, CRLF)."""
@@ -287,13 +287,12 @@ async def export_claims_csv(request: Request, reads: ReadsDep) -> Response:
 async def list_facets(request: Request, reads: ReadsDep) -> Response:
     """The most frequent sources, actors and topics among the claims matching the filters."""
     params = parse_params(FacetParams, request)
-    filters = claim_filter(params)
     return render(
         await cached(
             request,
             reads,
-            lambda session: services.facets(
-                session, filters=filters, names=list(params.facet), limit=params.limit
+            lambda session: facets(
+                session, filters=params, names=list(params.facet), limit=params.limit
             ),
         )
     )
@@ -303,7 +302,7 @@ ClaimId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The claim's id.")
 
 
 async def _claim(reads: ReadsDep, claim_id: int) -> dict[str, Any]:
-    claims = await reads(lambda session: repository.claims_by_ids(session, ids=[claim_id]))
+    claims = await reads(lambda session: claims_by_ids(session, ids=[claim_id]))
     if not claims:
         raise NotFound(f"No claim has id {claim_id}.")
     return claims[0]
@@ -319,7 +318,7 @@ async def _claim(reads: ReadsDep, claim_id: int) -> dict[str, Any]:
 async def get_claim_jsonld(claim_id: ClaimId, reads: ReadsDep) -> Response:
     """One claim as a schema.org Claim, for fact-checking tools."""
     claim = await _claim(reads, claim_id)
-    document = services.claim_jsonld(claim, base_url=link_base() + "/")
+    document = claim_jsonld(claim, base_url=link_base() + "/")
     return JSONLDResponse(document)
 
 

@@ -15,12 +15,13 @@ from starlette.responses import Response
 from app.db import session_scope
 from app.errors import (
     PROBLEM_JSON,
-    PayloadTooLarge,
 )
 from app.links import absolute
 from app.reads import ReadRunner
 from app.schemas import ArticleIn
-from app.services import SplitGuard, SplitterCache, SplitterSetup
+from app.services.ingest.check import check_size
+from app.services.split_guard import SplitGuard
+from app.services.splitters import SplitterCache, SplitterSetup
 from app.settings import Settings
 from app.splitter import Format, SplitResult
 
@@ -146,11 +147,7 @@ async def guarded_split(
 
 
 async def _sized_article(body: ArticleIn, settings: SettingsDep) -> ArticleIn:
-    size = len(body.text.encode("utf-8", "surrogatepass"))
-    if size > settings.max_article_bytes:
-        raise PayloadTooLarge(
-            f"The article text is {size} bytes; the limit is {settings.max_article_bytes}."
-        )
+    check_size(body.text, max_article_bytes=settings.max_article_bytes)
     return body
 
 

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from app import repository, services
 from app.api.deps import (
     Cursor,
     Limit,
@@ -21,6 +20,7 @@ from app.api.deps import (
 from app.cursors import decode_cursor, encode_cursor
 from app.errors import NotFound
 from app.links import absolute
+from app.repository.entities import entity_by_slug, list_entities
 from app.schemas import (
     Actor,
     ActorIn,
@@ -32,6 +32,7 @@ from app.schemas import (
     Topic,
     TopicPage,
 )
+from app.services.actors import add_actor, set_actor_aliases
 
 router = APIRouter(prefix="/v1")
 
@@ -51,7 +52,7 @@ async def _page(
     query = f"{kind}:{prefix or ''}:{actor_type or ''}"
     after = str(decode_cursor(cursor, query=query, arity=1)[0]) if cursor else None
     items = await reads(
-        lambda session: repository.list_entities(
+        lambda session: list_entities(
             session, kind=kind, after=after, limit=limit + 1, prefix=prefix, actor_type=actor_type
         )
     )
@@ -65,7 +66,7 @@ async def _page(
 
 
 async def _one(reads: ReadsDep, *, kind: str, slug: str) -> Response:
-    entity = await reads(lambda session: repository.entity_by_slug(session, kind=kind, slug=slug))
+    entity = await reads(lambda session: entity_by_slug(session, kind=kind, slug=slug))
     if entity is None:
         raise NotFound(f"No {kind} has slug '{slug}'.")
     return render(entity)
@@ -136,7 +137,7 @@ async def list_actors(
 def create_actor(body: ActorIn, request: Request, session: WriteSessionDep) -> Response:
     """Add an actor; for an existing slug, add the aliases to it. Applies to articles
     ingested or reprocessed from then on."""
-    actor, created = services.add_actor(session, actor=body)
+    actor, created = add_actor(session, actor=body)
     location = absolute(request.url_for("get_actor", slug=actor["slug"]).path)
     return render(actor, status_code=201 if created else 200, headers={"Location": location})
 
@@ -151,7 +152,7 @@ def create_actor(body: ActorIn, request: Request, session: WriteSessionDep) -> R
 )
 def update_actor(slug: Slug, body: ActorPatch, session: WriteSessionDep) -> Response:
     """Replace an actor's aliases. Applies to articles ingested or reprocessed from then on."""
-    return render(services.set_actor_aliases(session, slug=slug, aliases=body.aliases))
+    return render(set_actor_aliases(session, slug=slug, aliases=body.aliases))
 
 
 @router.get(

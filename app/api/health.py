@@ -15,12 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import State
 from starlette.responses import Response
 
-from app import repository, services
 from app.api.deps import RETRY_AFTER_HEADER, render
 from app.db import session_scope
 from app.errors import RETRY_AFTER_SECONDS
 from app.migrate import current_revision
+from app.repository.health import database_writable, registries_present
 from app.schemas import Health
+from app.services.registries import sync_registries
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger("claimsapi")
@@ -60,16 +61,16 @@ def _not_ready(state: State) -> str | None:
             return (
                 f"database at revision {revision}, expected {expected}; run `claimsapi db upgrade`"
             )
-        if not repository.database_writable(engine):
+        if not database_writable(engine):
             # Connections opened read-only stay so: reopen them on the next probe.
             engine.dispose()
             return "database is read-only"
-        if not repository.registries_present(engine):
+        if not registries_present(engine):
             # The database was recreated and migrated under the running service:
             # make the known sources, actors and topics addressable again.
             setup = state.splitters.base
             with session_scope(engine, write=True) as session:
-                services.sync_registries(session, actors=setup.actors, topics=setup.topics)
+                sync_registries(session, actors=setup.actors, topics=setup.topics)
             log.warning("the database came back without registries: synced them again")
     except SQLAlchemyError:
         engine.dispose()  # reconnect afresh on the next probe or request

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app import services
 from app.api.deps import (
     ArticleBody,
     GuardDep,
@@ -20,6 +19,7 @@ from app.api.deps import (
 )
 from app.errors import UnprocessableContent
 from app.schemas import SplitResponse
+from app.views import split_json
 
 router = APIRouter(prefix="/v1", tags=["split"])
 
@@ -52,7 +52,7 @@ async def split_article(
         title=body.title,
         language=body.language,
     )
-    response = await run_in_threadpool(services.split_response, result, text=body.text)
+    response = await run_in_threadpool(split_json, result, text=body.text)
     if strict and not result.integrity.clean:
         report = response["integrity"]
         found = [

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, text
 from sqlalchemy.orm import Session
 
-from app.links import article_url
-from app.repository.driver import driver_rows
+from app.repository.filters import ArticleFilter, Scope, SqlParts, active_filters
+from app.repository.sql import dialect_of, mappings, rows
 
 __all__ = [
-    "article_by_id",
     "article_exists",
     "article_id_by_hash",
-    "article_summaries",
-    "references_of",
+    "article_list_sql",
+    "article_row",
+    "article_rows",
+    "reference_rows",
 ]
 
 _SUMMARY_COLUMNS = (
@@ -26,94 +25,60 @@ _SUMMARY_COLUMNS = (
 )
 
 
-_TYPES = {"published_at": DateTime(timezone=True), "ingested_at": DateTime(timezone=True)}
+def article_list_sql(
+    filters: ArticleFilter, *, dialect: str, before: int | None, limit: int
+) -> SqlParts:
+    """The conditions and values of one page of the article list, from the filter table."""
+    sql = SqlParts(dialect)
+    scope = Scope(article_id="a.id", article="a")
+    for spec, value in active_filters(filters):
+        sql.where.append(spec.where(sql, scope, value))
+    if before is not None:
+        sql.where.append(f"a.id < {sql.bind('before', before)}")
+    sql.bind("limit", limit)
+    return sql
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite keeps no zone; every stored time is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def _summary(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "api_url": article_url(row.id),
-        "title": row.title,
-        "url": row.url,
-        "published_at": _utc(row.published_at),
-        "format": row.format,
-        "splitter_version": row.splitter_version,
-        "language": row.language,
-        "ingested_at": _utc(row.ingested_at),
-        "claim_count": row.claim_count,
-    }
-
-
-def article_summaries(session: Session, *, before: int | None, limit: int) -> list[dict[str, Any]]:
-    """Newest articles first, keyset-paged on id."""
-    where = "WHERE a.id < :before " if before is not None else ""
-    rows = session.execute(
-        text(
-            f"SELECT {_SUMMARY_COLUMNS} FROM article a {where}ORDER BY a.id DESC LIMIT :limit"
-        ).columns(**_TYPES),
-        {"before": before, "limit": limit},
+def article_rows(
+    session: Session, *, filters: ArticleFilter, before: int | None, limit: int
+) -> list[dict[str, Any]]:
+    """Rows of the newest articles matching the filters (no text), keyset-paged on id."""
+    sql = article_list_sql(filters, dialect=dialect_of(session), before=before, limit=limit)
+    where = f"WHERE {' AND '.join(sql.where)} " if sql.where else ""
+    return mappings(
+        session,
+        f"SELECT {_SUMMARY_COLUMNS} FROM article a {where}ORDER BY a.id DESC LIMIT :limit",
+        sql.params,
     )
-    return [_summary(row) for row in rows]
 
 
-def article_by_id(session: Session, *, article_id: int) -> dict[str, Any] | None:
-    """One article with text, integrity and references, or None."""
-    row = session.execute(
-        text(
-            f"SELECT {_SUMMARY_COLUMNS}, a.text, a.integrity FROM article a WHERE a.id = :id"
-        ).columns(integrity=JSON(), **_TYPES),
-        {"id": article_id},
-    ).one_or_none()
-    if row is None:
-        return None
-    article = _summary(row)
-    article["text"] = row.text
-    article["integrity"] = row.integrity
-    article["references"] = references_of(session, article_id=article_id)
-    return article
-
-
-def references_of(session: Session, *, article_id: int) -> list[dict[str, Any]]:
-    """An article's reference list in order, each with its source when known."""
-    rows = session.execute(
-        text(
-            "SELECT r.label, r.text, r.url, s.slug, s.name, s.aliases, s.domains "
-            "FROM reference r LEFT JOIN source s ON s.id = r.source_id "
-            "WHERE r.article_id = :id ORDER BY r.position"
-        ).columns(aliases=JSON(), domains=JSON()),
+def article_row(session: Session, *, article_id: int) -> dict[str, Any] | None:
+    """One article's row with its text and integrity report, or None."""
+    found = mappings(
+        session,
+        f"SELECT {_SUMMARY_COLUMNS}, a.text, a.integrity FROM article a WHERE a.id = :id",
         {"id": article_id},
     )
-    return [
-        {
-            "label": row.label,
-            "text": row.text,
-            "url": row.url,
-            "source": None
-            if row.slug is None
-            else {
-                "slug": row.slug,
-                "name": row.name,
-                "aliases": row.aliases,
-                "domains": row.domains,
-            },
-        }
-        for row in rows
-    ]
+    return found[0] if found else None
+
+
+def reference_rows(session: Session, *, article_id: int) -> list[dict[str, Any]]:
+    """An article's reference list in order, each joined to its source when known."""
+    return mappings(
+        session,
+        "SELECT r.label, r.text, r.url, s.slug, s.name, s.aliases, s.domains "
+        "FROM reference r LEFT JOIN source s ON s.id = r.source_id "
+        "WHERE r.article_id = :id ORDER BY r.position",
+        {"id": article_id},
+    )
 
 
 def article_id_by_hash(session: Session, *, text_hash: str) -> int | None:
     """The id of the article with this normalised-text hash, if stored."""
-    rows = driver_rows(session, "SELECT id FROM article WHERE text_hash = ?", (text_hash,))
-    return int(rows[0][0]) if rows else None
+    found = rows(session, "SELECT id FROM article WHERE text_hash = :hash", {"hash": text_hash})
+    return int(found[0][0]) if found else None
 
 
 def article_exists(session: Session, *, article_id: int) -> bool:
     """True when an article with this id is stored."""
-    return bool(driver_rows(session, "SELECT 1 FROM article WHERE id = ?", (article_id,)))
+    return bool(rows(session, "SELECT 1 FROM article WHERE id = :id", {"id": article_id}))

@@ -8,16 +8,24 @@ most selective entity filter drives the scan through its link table's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, text
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.orm import Session
 
-from app.models import POSITION_BITS, claim_key
-from app.repository.driver import driver_named
-from app.repository.filters import Order, ResolvedFilter
+from app.models import POSITION_BITS
+from app.repository.filters import (
+    ClaimFilter,
+    Filter,
+    Order,
+    ResolvedFilter,
+    Scope,
+    SqlParts,
+    active_filters,
+    entity_where,
+)
+from app.repository.kinds import DEFAULT_KINDS
 
 __all__ = [
     "SNIPPET_END",
@@ -26,6 +34,7 @@ __all__ = [
     "ClaimSql",
     "build_claim_sql",
     "cursor_arity",
+    "resolve_query",
 ]
 
 # Control characters mark matches inside snippets; they cannot occur in stored
@@ -38,19 +47,32 @@ _FAR_PAST = datetime(1, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class ClaimQuery:
-    """A claim query with every filter value resolved to ids."""
+    """A claim query with every filter value resolved: what the SQL is built from."""
 
-    entities: tuple[ResolvedFilter, ...] = ()
-    kinds: tuple[str, ...] = ("cited", "inline")
-    has_source: bool | None = None
-    sections: tuple[str, ...] = ()
-    excluded_sections: tuple[str, ...] = ()
-    articles: tuple[int, ...] = ()
-    since: datetime | None = None
-    until: datetime | None = None
-    languages: tuple[str, ...] = ()
+    entities: tuple[ResolvedFilter, ...] = ()  # entity filters, with ids
+    conditions: tuple[tuple[Filter, Any], ...] = ()  # every other filter, with its value
+    kinds: tuple[str, ...] = DEFAULT_KINDS
     search: str | None = None
     order: Order = "reading"
+
+
+def resolve_query(session: Session, *, filters: ClaimFilter) -> ClaimQuery:
+    """Resolve every filter value the client gave (names to ids) through the filter table."""
+    entities: list[ResolvedFilter] = []
+    conditions: list[tuple[Filter, Any]] = []
+    for spec, value in active_filters(filters):
+        resolved = spec.resolve(session, value)
+        if spec.kind is not None:
+            entities.append(resolved)
+        else:
+            conditions.append((spec, resolved))
+    return ClaimQuery(
+        entities=tuple(entities),
+        conditions=tuple(conditions),
+        kinds=filters.kinds,
+        search=filters.search,
+        order=filters.order,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +81,11 @@ class ClaimSql:
 
     sql: str
     params: dict[str, Any]
-    expanding: tuple[str, ...]
-    # Datetimes are bound through the column type, so SQLite compares them in
-    # the exact text format it stores them in.
-    typed: dict[str, Any] = field(default_factory=dict)
 
-    def clause(self, template: str = "{}", *, expanding: Sequence[str] = ()) -> TextClause:
-        """The SELECT placed in `template` (e.g. "SELECT count(*) FROM ({}) m")."""
-        names = (*self.expanding, *expanding)
-        return text(template.format(self.sql)).bindparams(
-            *(bindparam(name, expanding=True) for name in names),
-            *(bindparam(name, type_=type_) for name, type_ in self.typed.items()),
-        )
-
-    def for_driver(self, dialect: str) -> tuple[str, dict[str, Any]]:
-        """The SELECT and its parameters in the database driver's own style."""
-        return driver_named(self.sql, self.params, expanding=self.expanding, dialect=dialect)
+    def within(self, template: str, **params: Any) -> tuple[str, dict[str, Any]]:
+        """The SELECT placed in `template` (e.g. "SELECT count(*) FROM ({}) m"), with the
+        template's own parameters."""
+        return template.format(self.sql), {**self.params, **params}
 
 
 def cursor_arity(order: Order) -> int:
@@ -82,29 +93,7 @@ def cursor_arity(order: Order) -> int:
     return 1 if order == "reading" else 2
 
 
-@dataclass
-class _Sql:
-    """SQL under construction."""
-
-    dialect: str
-    params: dict[str, Any] = field(default_factory=dict)
-    expanding: list[str] = field(default_factory=list)
-    typed: dict[str, Any] = field(default_factory=dict)
-    where: list[str] = field(default_factory=list)
-
-    def bind(self, name: str, value: Any) -> str:
-        self.params[name] = value
-        if isinstance(value, datetime):
-            self.typed[name] = DateTime(timezone=True)
-        return f":{name}"
-
-    def bind_list(self, name: str, values: Sequence[Any]) -> str:
-        self.params[name] = list(values)
-        self.expanding.append(name)
-        return f":{name}"
-
-
-def _search_match(sql: _Sql, query: ClaimQuery) -> tuple[str, str, str, str]:
+def _search_match(sql: SqlParts, query: ClaimQuery) -> tuple[str, str, str, str]:
     """(FROM, WHERE, rank, snippet) of a full-text search; lower rank is better."""
     if sql.dialect == "sqlite":
         sql.bind("q", _fts5_query(query.search or ""))
@@ -142,25 +131,6 @@ def _fts5_query(text_query: str) -> str:
     return " ".join(terms) or '""'
 
 
-def _link_exists(
-    sql: _Sql,
-    resolved: ResolvedFilter,
-    alias: str,
-    claim_id: str,
-    name: str,
-    ids: Sequence[int],
-    query: ClaimQuery,
-) -> str:
-    spec = resolved.spec
-    condition = (
-        f"SELECT 1 FROM {spec.link_table} {alias} WHERE {alias}.claim_id = {claim_id} "
-        f"AND {alias}.{spec.link_column} IN {sql.bind_list(name, ids)}"
-    )
-    if spec.by_kind:
-        condition += f" AND {alias}.kind IN {sql.bind_list(f'{name}_kinds', query.kinds)}"
-    return condition
-
-
 def build_claim_sql(
     query: ClaimQuery,
     *,
@@ -170,12 +140,12 @@ def build_claim_sql(
     for_count: bool = False,
 ) -> ClaimSql:
     """SELECT key, id (, order value, snippet) of matching claims in the query's order."""
-    sql = _Sql(dialect)
-    positive = [r for r in query.entities if r.ids]
-    positive.sort(key=lambda resolved: len(resolved.ids))
+    sql = SqlParts(dialect)
+    positive = sorted((r for r in query.entities if r.ids), key=lambda r: len(r.ids))
     columns = ["{key} AS key", "{id} AS id"]
     joins: list[str] = []
     distinct = False
+    driver: ResolvedFilter | None = None
     branch_on: tuple[str, Sequence[int]] | None = None
 
     rank: str | None = None
@@ -188,84 +158,53 @@ def build_claim_sql(
         if query.order == "relevance":
             columns.append(f"{rank} AS ord")
         columns.append(f"{snippet} AS snippet")
-        needs_claim = False
     elif positive and query.order == "reading":
-        driver = positive.pop(0)
-        source = f"{driver.spec.link_table} l"
+        # The most selective entity filter drives the scan through its link table's
+        # (entity, claim_key) index: pages come in key order without a sort.
+        driver = positive[0]
+        link = driver.spec
+        source = f"{link.link_table} l"
         key, claim_id = "l.claim_key", "l.claim_id"
         distinct = len(driver.ids) > 1
         if distinct and dialect == "postgresql" and limit is not None and not for_count:
-            branch_on = (f"l.{driver.spec.link_column}", driver.ids)
+            branch_on = (f"l.{link.link_column}", driver.ids)  # see _merged_branches
         else:
-            sql.where.append(f"l.{driver.spec.link_column} IN {sql.bind_list('e0', driver.ids)}")
-        if driver.spec.by_kind:
+            sql.where.append(f"l.{link.link_column} IN {sql.bind_list('e0', driver.ids)}")
+        if link.by_kind:
             sql.where.append(f"l.kind IN {sql.bind_list('kinds0', query.kinds)}")
-        needs_claim = bool(query.sections or query.excluded_sections)
+        if any(condition.needs_claim for condition, _ in query.conditions):
+            joins.append(f"JOIN claim c ON c.id = {claim_id}")
     else:
         source = "claim c"
         key, claim_id = "c.sort_key", "c.id"
-        needs_claim = False
-    if needs_claim:
-        joins.append(f"JOIN claim c ON c.id = {claim_id}")
-
-    for n, resolved in enumerate(query.entities, start=1):
-        if resolved.ids and resolved in positive:
-            exists = _link_exists(sql, resolved, f"x{n}", claim_id, f"p{n}", resolved.ids, query)
-            sql.where.append(f"EXISTS ({exists})")
-        if resolved.negated:
-            exists = _link_exists(
-                sql, resolved, f"y{n}", claim_id, f"n{n}", resolved.negated, query
-            )
-            sql.where.append(f"NOT EXISTS ({exists})")
-
-    if query.has_source is not None:
-        kinds = sql.bind_list("has_kinds", query.kinds)
-        exists = (
-            f"EXISTS (SELECT 1 FROM claim_citation hs "
-            f"WHERE hs.claim_id = {claim_id} AND hs.kind IN {kinds})"
-        )
-        sql.where.append(exists if query.has_source else f"NOT {exists}")
-    if query.sections:
-        sql.where.append(
-            f"lower(c.section) IN {sql.bind_list('sections', [s.lower() for s in query.sections])}"
-        )
-    if query.excluded_sections:
-        names = sql.bind_list("not_sections", [s.lower() for s in query.excluded_sections])
-        sql.where.append(f"(c.section IS NULL OR lower(c.section) NOT IN {names})")
-    if query.articles:
-        # An article's claims are one contiguous range of keys.
-        ranges = [
-            f"({key} >= {sql.bind(f'a{n}_lo', claim_key(a, 0))} "
-            f"AND {key} < {sql.bind(f'a{n}_hi', claim_key(a + 1, 0))})"
-            for n, a in enumerate(query.articles)
-        ]
-        sql.where.append("(" + " OR ".join(ranges) + ")")
 
     article_id = f"{key} / {1 << POSITION_BITS}"
     published: str | None = None
+    article: str | None = None
     if query.order in ("published", "-published"):
         joins.append(f"JOIN article a ON a.id = {article_id}")
+        article = "a"
         far = _FAR_FUTURE if query.order == "published" else _FAR_PAST
         published = f"COALESCE(a.published_at, {sql.bind('far', far)})"
         columns.append(f"{published} AS ord")
-        if query.since:
-            sql.where.append(f"a.published_at >= {sql.bind('since', query.since)}")
-        if query.until:
-            sql.where.append(f"a.published_at < {sql.bind('until', query.until)}")
-    elif query.since or query.until:
-        dates = [f"d.id = {article_id}"]
-        if query.since:
-            dates.append(f"d.published_at >= {sql.bind('since', query.since)}")
-        if query.until:
-            dates.append(f"d.published_at < {sql.bind('until', query.until)}")
-        sql.where.append(f"EXISTS (SELECT 1 FROM article d WHERE {' AND '.join(dates)})")
 
-    if query.languages:
-        languages = sql.bind_list("languages", query.languages)
-        sql.where.append(
-            f"EXISTS (SELECT 1 FROM article g WHERE g.id = {article_id} "
-            f"AND g.language IN {languages})"
-        )
+    scope = Scope(
+        article_id=article_id, claim_id=claim_id, key=key, article=article, kinds=query.kinds
+    )
+    for resolved in query.entities:
+        if resolved is driver:
+            resolved = ResolvedFilter(resolved.spec, (), resolved.negated)
+        if condition := entity_where(sql, scope, resolved):
+            sql.where.append(condition)
+    groups: dict[str, list[str]] = {}
+    for spec, value in query.conditions:
+        condition = spec.where(sql, scope, value)
+        if spec.group is None:
+            sql.where.append(condition)
+        else:
+            groups.setdefault(spec.group, []).append(condition)
+    for conditions in groups.values():
+        sql.where.append(conditions[0] if len(conditions) == 1 else f"({' OR '.join(conditions)})")
 
     ordering = {
         "reading": key,
@@ -297,11 +236,11 @@ def build_claim_sql(
         statement += f" ORDER BY {ordering}"
     if limit is not None:
         statement += f" LIMIT {sql.bind('limit', limit)}"
-    return ClaimSql(statement, sql.params, tuple(sql.expanding), sql.typed)
+    return ClaimSql(statement, sql.params)
 
 
 def _merged_branches(
-    sql: _Sql,
+    sql: SqlParts,
     branch_on: tuple[str, Sequence[int]],
     select: str,
     source: str,
@@ -328,4 +267,4 @@ def _merged_branches(
         f"SELECT DISTINCT key, id FROM ({' UNION ALL '.join(branches)}) AS branches "
         f"ORDER BY key LIMIT {bound_limit}"
     )
-    return ClaimSql(statement, sql.params, tuple(sql.expanding), sql.typed)
+    return ClaimSql(statement, sql.params)

@@ -10,13 +10,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from app.repository.driver import driver_executemany, driver_rows
+from app.repository.kinds import KINDS, kind_of_link
+from app.repository.sql import execute_many, rows
 
 __all__ = [
-    "COUNTED_CONDITIONS",
     "adjust_entity_counts",
     "adjust_total",
     "entity_counts",
@@ -24,35 +23,21 @@ __all__ = [
     "uncount_links",
 ]
 
-# link table -> (entity table, entity column, extra condition for what counts)
-_LINKS: Mapping[str, tuple[str, str, str]] = {
-    "claim_citation": ("source", "source_id", "kind IN ('cited', 'inline')"),
-    "claim_actor": ("actor", "actor_id", ""),
-    "claim_topic": ("topic", "topic_id", ""),
-}
-# What each link table's counter counts, as a condition on its rows.
-COUNTED_CONDITIONS: Mapping[str, str] = {table: link[2] for table, link in _LINKS.items()}
-_COUNTED_KINDS = frozenset({"cited", "inline"})
-
-
-def _counted(link_table: str, row: Mapping[str, Any]) -> bool:
-    return link_table != "claim_citation" or row["kind"] in _COUNTED_KINDS
-
 
 def adjust_entity_counts(
     session: Session, *, link_table: str, rows: Iterable[Mapping[str, Any]], sign: int = 1
 ) -> None:
     """Add (or with sign=-1 take away) the link rows about to be written to their entities."""
-    entity_table, column, _ = _LINKS[link_table]
-    deltas = Counter(row[column] for row in rows if _counted(link_table, row))
-    _apply(session, entity_table, {key: sign * n for key, n in deltas.items()})
+    kind = kind_of_link(link_table)
+    deltas = Counter(row[kind.link_column] for row in rows if kind.counts(row))
+    _apply(session, kind.entity_table, {key: sign * n for key, n in deltas.items()})
 
 
 def _apply(session: Session, entity_table: str, deltas: Mapping[int, int]) -> None:
-    driver_executemany(
+    execute_many(
         session,
-        f"UPDATE {entity_table} SET claim_count = claim_count + ? WHERE id = ?",
-        [(n, entity_id) for entity_id, n in deltas.items() if n],
+        f"UPDATE {entity_table} SET claim_count = claim_count + :n WHERE id = :id",
+        [{"n": n, "id": entity_id} for entity_id, n in deltas.items() if n],
     )
 
 
@@ -62,14 +47,18 @@ def uncount_links(session: Session, *, claim_ids: Sequence[int]) -> None:
         return
     for start in range(0, len(claim_ids), 500):
         chunk = list(claim_ids[start : start + 500])
-        for link_table, (entity_table, column, condition) in _LINKS.items():
+        for kind in KINDS.values():
+            condition = kind.counted("l")
             where = f" AND {condition}" if condition else ""
-            statement = text(
-                f"SELECT {column}, count(*) FROM {link_table} "
-                f"WHERE claim_id IN :ids{where} GROUP BY {column}"
-            ).bindparams(bindparam("ids", expanding=True))
-            deltas = {entity_id: -n for entity_id, n in session.execute(statement, {"ids": chunk})}
-            _apply(session, entity_table, deltas)
+            column = f"l.{kind.link_column}"
+            found = rows(
+                session,
+                f"SELECT {column}, count(*) FROM {kind.link_table} l "
+                f"WHERE l.claim_id IN :ids{where} GROUP BY {column}",
+                {"ids": chunk},
+            )
+            deltas = {entity_id: -n for entity_id, n in found}
+            _apply(session, kind.entity_table, deltas)
 
 
 def adjust_total(session: Session, *, delta: int) -> None:
@@ -77,29 +66,28 @@ def adjust_total(session: Session, *, delta: int) -> None:
     if not delta:
         return
     # RETURNING tells whether the row exists without a second statement.
-    updated = driver_rows(
+    updated = rows(
         session,
-        "UPDATE counter SET value = value + ? WHERE name = 'claims' RETURNING value",
-        (delta,),
+        "UPDATE counter SET value = value + :delta WHERE name = 'claims' RETURNING value",
+        {"delta": delta},
     )
     if not updated:
         # First write to an empty store: start the total from the truth.
-        session.execute(
-            text("INSERT INTO counter (name, value) SELECT 'claims', count(*) FROM claim")
-        )
+        rows(session, "INSERT INTO counter (name, value) SELECT 'claims', count(*) FROM claim")
 
 
 def total_claims(session: Session) -> int:
     """How many claims are stored."""
-    value = session.execute(text("SELECT value FROM counter WHERE name = 'claims'")).scalar()
-    if value is None:
-        return int(session.execute(text("SELECT count(*) FROM claim")).scalar_one())
-    return int(value)
+    found = rows(session, "SELECT value FROM counter WHERE name = 'claims'")
+    if not found:
+        ((counted,),) = rows(session, "SELECT count(*) FROM claim")
+        return int(counted)
+    return int(found[0][0])
 
 
 def entity_counts(session: Session, *, entity_table: str, ids: Sequence[int]) -> dict[int, int]:
     """The claim counts of these entities."""
-    statement = text(f"SELECT id, claim_count FROM {entity_table} WHERE id IN :ids").bindparams(
-        bindparam("ids", expanding=True)
+    found = rows(
+        session, f"SELECT id, claim_count FROM {entity_table} WHERE id IN :ids", {"ids": list(ids)}
     )
-    return {row[0]: int(row[1]) for row in session.execute(statement, {"ids": list(ids)})}
+    return {entity_id: int(count) for entity_id, count in found}

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Table, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from app.models import Actor, Source, Topic
-from app.repository.counters import COUNTED_CONDITIONS
-from app.repository.driver import driver_rows
-from app.repository.filters import ENTITY_FILTERS, SEPARATOR, fold, like_escape, search_text
+from app.repository.filters import SEPARATOR, fold, like_escape, search_text
+from app.repository.kinds import KINDS
+from app.repository.sql import JSON_COLUMNS, Json, dialect_of, execute_many, mappings, rows
 
 __all__ = [
-    "ENTITIES",
-    "EntityKind",
     "actor_edit_stamp",
     "actor_slug_by_name",
     "claims_by_month",
@@ -30,32 +25,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class EntityKind:
-    """How one kind of entity is stored."""
-
-    table: Table
-    columns: tuple[str, ...]  # what the API shows (claim_count is kept by writes)
-
-
-ENTITIES: Mapping[str, EntityKind] = {
-    "source": EntityKind(
-        Source.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "aliases", "domains", "claim_count"),
-    ),
-    "actor": EntityKind(
-        Actor.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "type", "aliases", "iso_code", "wikidata_id", "claim_count"),
-    ),
-    "topic": EntityKind(
-        Topic.__table__,  # type: ignore[attr-defined]
-        ("slug", "name", "description", "iptc_code", "claim_count"),
-    ),
-}
-
-_JSON_COLUMNS = {"aliases": JSON(), "domains": JSON()}
-
-
 def list_entities(
     session: Session,
     *,
@@ -66,13 +35,13 @@ def list_entities(
     actor_type: str | None = None,
 ) -> list[dict[str, Any]]:
     """Entities of one kind in slug order with their claim counts."""
-    spec = ENTITIES[kind]
+    spec = KINDS[kind]
     where: list[str] = []
     params: dict[str, Any] = {"limit": limit}
     if after is not None:
         where.append("e.slug > :after")
         params["after"] = after
-    if prefix and "search_text" in spec.table.c:
+    if prefix and spec.has_aliases:
         # A name or any alias starting with the prefix, in any case.
         where.append("e.search_text LIKE :prefix ESCAPE '\\'")
         params["prefix"] = f"%{SEPARATOR}{like_escape(fold(prefix))}%"
@@ -87,20 +56,17 @@ def list_entities(
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY e.slug LIMIT :limit"
-    types = {c: t for c, t in _JSON_COLUMNS.items() if c in spec.columns}
-    return [dict(row._mapping) for row in session.execute(text(sql).columns(**types), params)]
+    return mappings(session, sql, params)
 
 
 def entity_by_slug(session: Session, *, kind: str, slug: str) -> dict[str, Any] | None:
     """One entity with its claim count, or None."""
-    spec = ENTITIES[kind]
+    spec = KINDS[kind]
     columns = ", ".join(f"e.{column}" for column in spec.columns)
-    types = {c: t for c, t in _JSON_COLUMNS.items() if c in spec.columns}
-    row = session.execute(
-        text(f"SELECT {columns} FROM {spec.table.name} e WHERE e.slug = :slug").columns(**types),
-        {"slug": slug},
-    ).one_or_none()
-    return None if row is None else dict(row._mapping)
+    found = mappings(
+        session, f"SELECT {columns} FROM {spec.table.name} e WHERE e.slug = :slug", {"slug": slug}
+    )
+    return found[0] if found else None
 
 
 # The month of an article's publication (else of its ingestion), as 'YYYY-MM'.
@@ -115,38 +81,51 @@ def claims_by_month(session: Session, *, kind: str, slug: str) -> list[tuple[str
 
     The claims counted are those its `claim_count` counts.
     """
-    spec = next(spec for spec in ENTITY_FILTERS if spec.param == kind)
-    month = _MONTH[session.get_bind().dialect.name]
-    condition = COUNTED_CONDITIONS[spec.link_table]
-    rows = session.execute(
-        text(
-            f"SELECT {month} AS month, count(*) AS n FROM {spec.link_table} l "
-            f"JOIN {spec.entity_table} e ON e.id = l.{spec.link_column} "
-            "JOIN claim c ON c.id = l.claim_id JOIN article a ON a.id = c.article_id "
-            f"WHERE e.slug = :slug{' AND l.' + condition if condition else ''} "
-            "GROUP BY month ORDER BY month"
-        ),
+    spec = KINDS[kind]
+    month = _MONTH[dialect_of(session)]
+    condition = spec.counted("l")
+    found = rows(
+        session,
+        f"SELECT {month} AS month, count(*) AS n FROM {spec.link_table} l "
+        f"JOIN {spec.entity_table} e ON e.id = l.{spec.link_column} "
+        "JOIN claim c ON c.id = l.claim_id JOIN article a ON a.id = c.article_id "
+        f"WHERE e.slug = :slug{' AND ' + condition if condition else ''} "
+        "GROUP BY month ORDER BY month",
         {"slug": slug},
     )
-    return [(str(row.month), int(row.n)) for row in rows]
+    return [(str(month_), int(n)) for month_, n in found]
 
 
 def ensure_entities(
     session: Session, *, kind: str, rows: Iterable[Mapping[str, Any]]
 ) -> dict[str, int]:
     """Insert the rows whose slug is new (concurrent writers welcome); map every slug to its id."""
-    table = ENTITIES[kind].table
+    table = KINDS[kind].table
     wanted = {row["slug"]: row for row in rows}
     if not wanted:
         return {}
     ids = _ids_by_slug(session, table, list(wanted))
     missing = [_searchable(table, row) for slug, row in wanted.items() if slug not in ids]
     if missing:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        session.execute(insert(table).on_conflict_do_nothing(index_elements=["slug"]), missing)
+        # Rows of one shape per statement: callers may leave optional columns out.
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in missing:
+            shapes.setdefault(tuple(row), []).append(row)
+        for columns, same in shapes.items():
+            execute_many(
+                session,
+                f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                f"VALUES ({', '.join(':' + column for column in columns)}) "
+                "ON CONFLICT (slug) DO NOTHING",
+                [_bound(row) for row in same],
+            )
         ids.update(_ids_by_slug(session, table, [row["slug"] for row in missing]))
     return ids
+
+
+def _bound(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's values as the executor binds them: JSON columns as JSON."""
+    return {key: Json(item) if key in JSON_COLUMNS else item for key, item in row.items()}
 
 
 def _ids_by_slug(session: Session, table: Table, slugs: Sequence[str]) -> dict[str, int]:
@@ -154,28 +133,23 @@ def _ids_by_slug(session: Session, table: Table, slugs: Sequence[str]) -> dict[s
     # Bounded IN lists: PostgreSQL and SQLite both cap bound parameters.
     for start in range(0, len(slugs), 500):
         chunk = list(slugs[start : start + 500])
-        marks = ", ".join("?" * len(chunk))
-        sql = f"SELECT slug, id FROM {table.name} WHERE slug IN ({marks})"
-        found.update((slug, entity_id) for slug, entity_id in driver_rows(session, sql, chunk))
+        sql = f"SELECT slug, id FROM {table.name} WHERE slug IN :slugs"
+        found.update((slug, entity_id) for slug, entity_id in rows(session, sql, {"slugs": chunk}))
     return found
 
 
 def edited_actors(session: Session) -> list[dict[str, Any]]:
     """Actors that clients added or edited, as registry entries."""
-    rows = session.execute(
-        text(
-            "SELECT slug, name, type, aliases, iso_code, wikidata_id FROM actor "
-            "WHERE edited_at IS NOT NULL ORDER BY slug"
-        ).columns(aliases=JSON())
+    return mappings(
+        session,
+        "SELECT slug, name, type, aliases, iso_code, wikidata_id FROM actor "
+        "WHERE edited_at IS NOT NULL ORDER BY slug",
     )
-    return [dict(row._mapping) for row in rows]
 
 
 def actor_edit_stamp(session: Session) -> tuple[int, str]:
     """Changes whenever a client adds or edits an actor: (edited count, latest edit)."""
-    count, latest = session.execute(
-        text("SELECT count(edited_at), max(edited_at) FROM actor")
-    ).one()
+    ((count, latest),) = rows(session, "SELECT count(edited_at), max(edited_at) FROM actor")
     return int(count), str(latest)
 
 
@@ -188,27 +162,32 @@ def _searchable(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
 
 def save_actor(session: Session, *, row: Mapping[str, Any]) -> None:
     """Insert the actor, or overwrite the one with the same slug."""
-    table = ENTITIES["actor"].table
-    row = _searchable(table, row)
-    updated = session.execute(table.update().where(table.c.slug == row["slug"]).values(**row))
-    if not updated.rowcount:  # type: ignore[attr-defined]
-        session.execute(table.insert().values(**row))
+    table = KINDS["actor"].table
+    values = _bound(_searchable(table, row))
+    columns = list(values)
+    assignments = ", ".join(f"{column} = :{column}" for column in columns if column != "slug")
+    # RETURNING tells whether the row exists without a second statement.
+    if not rows(session, f"UPDATE actor SET {assignments} WHERE slug = :slug RETURNING id", values):
+        rows(
+            session,
+            f"INSERT INTO actor ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + column for column in columns)})",
+            values,
+        )
 
 
 def actor_slug_by_name(session: Session, *, name: str) -> str | None:
     """The slug of the actor whose canonical name is `name` (any case)."""
-    return session.execute(
-        text("SELECT slug FROM actor WHERE lower(name) = :name"), {"name": name.lower()}
-    ).scalar_one_or_none()
+    found = rows(
+        session, "SELECT slug FROM actor WHERE lower(name) = :name", {"name": name.lower()}
+    )
+    return str(found[0][0]) if found else None
 
 
-def upsert_topics(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
+def upsert_topics(session: Session, *, topics: Sequence[Mapping[str, Any]]) -> None:
     """Insert new topics and bring existing ones up to date, by slug."""
-    table = ENTITIES["topic"].table
-    ensure_entities(session, kind="topic", rows=rows)
-    for row in rows:
-        session.execute(
-            table.update()
-            .where(table.c.slug == row["slug"])
-            .values({key: value for key, value in row.items() if key != "slug"})
-        )
+    ensure_entities(session, kind="topic", rows=topics)
+    for row in topics:
+        columns = [column for column in row if column != "slug"]
+        assignments = ", ".join(f"{column} = :{column}" for column in columns)
+        rows(session, f"UPDATE topic SET {assignments} WHERE slug = :slug", row)

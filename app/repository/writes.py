@@ -5,24 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from app import models
 from app.models import claim_key
 from app.repository import counters
-from app.repository.driver import driver_executemany, driver_rows, driver_value
-
-_ARTICLE = cast(Table, models.Article.__table__)  # type: ignore[attr-defined]
-_REFERENCE = cast(Table, models.Reference.__table__)  # type: ignore[attr-defined]
-_CLAIM = cast(Table, models.Claim.__table__)  # type: ignore[attr-defined]
-_LINKS = (
-    cast(Table, models.ClaimCitation.__table__),  # type: ignore[attr-defined]
-    cast(Table, models.ClaimActor.__table__),  # type: ignore[attr-defined]
-    cast(Table, models.ClaimTopic.__table__),  # type: ignore[attr-defined]
-)
+from app.repository.kinds import KINDS
+from app.repository.sql import JSON_COLUMNS, Json, dialect_of, execute_many, mappings, rows
 
 __all__ = [
     "ClaimRow",
@@ -62,8 +52,8 @@ def serialise_writes(session: Session) -> None:
     writers anyway (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped
     advisory lock.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INGEST_LOCK_KEY})
+    if dialect_of(session) == "postgresql":
+        rows(session, "SELECT pg_advisory_xact_lock(:key)", {"key": _INGEST_LOCK_KEY})
 
 
 def insert_article(
@@ -74,17 +64,42 @@ def insert_article(
     claims: Sequence[ClaimRow],
 ) -> int:
     """Insert an article, its references and claims with their links; return the article id."""
-    article_id: int = session.execute(
-        insert(_ARTICLE).returning(_ARTICLE.c.id), [dict(article)]
-    ).scalar_one()
-    if references:
-        session.execute(
-            insert(_REFERENCE),
-            [{**reference, "article_id": article_id} for reference in references],
-        )
+    values = _bound(article)
+    ((article_id,),) = rows(
+        session,
+        f"INSERT INTO article ({', '.join(values)}) "
+        f"VALUES ({', '.join(':' + column for column in values)}) RETURNING id",
+        values,
+    )
+    _insert_references(session, article_id=article_id, references=references)
     if claims:
         insert_claims(session, article_id=article_id, claims=claims)
-    return article_id
+    return int(article_id)
+
+
+def _bound(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's values as the executor binds them: JSON columns as JSON."""
+    return {key: Json(item) if key in JSON_COLUMNS else item for key, item in row.items()}
+
+
+def _insert(session: Session, table: str, values: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows of one shape (the first row's columns) into `table`."""
+    if values:
+        columns = list(values[0])
+        execute_many(
+            session,
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + column for column in columns)})",
+            values,
+        )
+
+
+def _insert_references(
+    session: Session, *, article_id: int, references: Sequence[Mapping[str, Any]]
+) -> None:
+    _insert(
+        session, "reference", [{**reference, "article_id": article_id} for reference in references]
+    )
 
 
 # Rows per multi-row INSERT: under every backend's cap on bound parameters.
@@ -98,21 +113,24 @@ def insert_claims(session: Session, *, article_id: int, claims: Sequence[ClaimRo
     # The article's claims are a write's largest share of statements: they go to the
     # driver's cursor as multi-row INSERTs, ids returned with the unique sort keys.
     columns = ["article_id", "sort_key", *claims[0].values]
-    rows = [
+    values = [
         (article_id, claim_key(article_id, claim.values["position"]), *claim.values.values())
         for claim in claims
     ]
     id_by_key: dict[int, int] = {}
-    for start in range(0, len(rows), _ROWS_PER_INSERT):
-        chunk = rows[start : start + _ROWS_PER_INSERT]
-        values = ", ".join(["(" + ", ".join("?" * len(columns)) + ")"] * len(chunk))
-        returned = driver_rows(
+    for start in range(0, len(values), _ROWS_PER_INSERT):
+        chunk = values[start : start + _ROWS_PER_INSERT]
+        marks = ", ".join(
+            "(" + ", ".join(f":v{n}_{c}" for c in range(len(columns))) + ")"
+            for n in range(len(chunk))
+        )
+        returned = rows(
             session,
-            f"INSERT INTO claim ({', '.join(columns)}) VALUES {values} RETURNING sort_key, id",
-            [value for row in chunk for value in row],
+            f"INSERT INTO claim ({', '.join(columns)}) VALUES {marks} RETURNING sort_key, id",
+            {f"v{n}_{c}": item for n, row in enumerate(chunk) for c, item in enumerate(row)},
         )
         id_by_key.update((key, claim_id) for key, claim_id in returned)
-    keyed = [(id_by_key[row[1]], row[1], claim) for row, claim in zip(rows, claims, strict=True)]
+    keyed = [(id_by_key[row[1]], row[1], claim) for row, claim in zip(values, claims, strict=True)]
     claim_ids = [claim_id for claim_id, _, _ in keyed]
     insert_links(session, claims=keyed)
     counters.adjust_total(session, delta=len(claim_ids))
@@ -124,11 +142,14 @@ def record_changes(
     session: Session, *, article_id: int, claim_ids: Sequence[int], kind: str
 ) -> None:
     """Append claim events to the change feed, in the caller's transaction."""
-    now = driver_value(datetime.now(UTC), session.get_bind().dialect.name)
-    driver_executemany(
+    now = datetime.now(UTC)
+    _insert(
         session,
-        "INSERT INTO claim_change (claim_id, article_id, kind, changed_at) VALUES (?, ?, ?, ?)",
-        [(claim_id, article_id, kind, now) for claim_id in claim_ids],
+        "claim_change",
+        [
+            {"claim_id": claim_id, "article_id": article_id, "kind": kind, "changed_at": now}
+            for claim_id in claim_ids
+        ],
     )
 
 
@@ -149,38 +170,42 @@ def insert_links(session: Session, *, claims: Sequence[tuple[int, int, ClaimRow]
         for cid, key, claim in claims
         for topic_id in claim.topic_ids
     ]
-    link_rows: tuple[list[dict[str, Any]], ...] = (citations, actors, topics)
-    for table, link in zip(_LINKS, link_rows, strict=True):
+    link_rows: dict[str, list[dict[str, Any]]] = {
+        "source": citations,
+        "actor": actors,
+        "topic": topics,
+    }
+    for name, link in link_rows.items():
+        table = KINDS[name].link_table
         if link:
-            columns = list(link[0])
-            driver_executemany(
-                session,
-                f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' * len(columns))})",
-                [tuple(row.values()) for row in link],
-            )
-            counters.adjust_entity_counts(session, link_table=table.name, rows=link)
+            _insert(session, table, link)
+            counters.adjust_entity_counts(session, link_table=table, rows=link)
 
 
 def delete_links(session: Session, *, claim_ids: Sequence[int]) -> None:
     """Delete the citation, actor and topic rows of these claims, and uncount them."""
     if claim_ids:
         counters.uncount_links(session, claim_ids=claim_ids)
-        for table in _LINKS:
-            session.execute(delete(table).where(table.c.claim_id.in_(list(claim_ids))))
+        for kind in KINDS.values():
+            rows(
+                session,
+                f"DELETE FROM {kind.link_table} WHERE claim_id IN :ids",
+                {"ids": list(claim_ids)},
+            )
 
 
 def delete_article(session: Session, *, article_id: int) -> bool:
     """Delete an article; its references, claims and their links go with it."""
     claim_ids = [
-        row[0]
-        for row in session.execute(
-            select(_CLAIM.c.id).where(_CLAIM.c.article_id == article_id).order_by(_CLAIM.c.sort_key)
+        claim_id
+        for (claim_id,) in rows(
+            session,
+            "SELECT id FROM claim WHERE article_id = :id ORDER BY sort_key",
+            {"id": article_id},
         )
     ]
     delete_links(session, claim_ids=claim_ids)
-    result = session.execute(delete(_ARTICLE).where(_ARTICLE.c.id == article_id))
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not rows(session, "DELETE FROM article WHERE id = :id RETURNING id", {"id": article_id}):
         return False
     counters.adjust_total(session, delta=-len(claim_ids))
     record_changes(session, article_id=article_id, claim_ids=claim_ids, kind="deleted")
@@ -189,20 +214,32 @@ def delete_article(session: Session, *, article_id: int) -> bool:
 
 def article_source(session: Session, *, article_id: int) -> dict[str, Any] | None:
     """What an article was split from: text, format and the client's title."""
-    row = session.execute(
-        text("SELECT text, format, client_title, client_language FROM article WHERE id = :id"),
+    found = mappings(
+        session,
+        "SELECT text, format, client_title, client_language FROM article WHERE id = :id",
         {"id": article_id},
-    ).one_or_none()
-    return None if row is None else dict(row._mapping)
+    )
+    return found[0] if found else None
 
 
 def claim_texts(session: Session, *, article_id: int) -> list[tuple[int, str]]:
     """(id, text) of an article's claims in position order."""
-    rows = session.execute(
-        text("SELECT id, text FROM claim WHERE article_id = :id ORDER BY position"),
+    found = rows(
+        session,
+        "SELECT id, text FROM claim WHERE article_id = :id ORDER BY position",
         {"id": article_id},
     )
-    return [(row.id, row.text) for row in rows]
+    return [(claim_id, claim_text) for claim_id, claim_text in found]
+
+
+def _update(session: Session, table: str, row_id: int, values: Mapping[str, Any]) -> None:
+    """Set these columns of one row of `table`."""
+    assignments = ", ".join(f"{column} = :{column}" for column in values)
+    rows(
+        session,
+        f"UPDATE {table} SET {assignments} WHERE id = :id",
+        {**_bound(values), "id": row_id},
+    )
 
 
 def rewrite_article(
@@ -216,31 +253,26 @@ def rewrite_article(
     dropped: Sequence[int],
 ) -> None:
     """Replace an article's split: update kept claims in place, add and drop the rest."""
-    session.execute(update(_ARTICLE).where(_ARTICLE.c.id == article_id).values(**article))
-    session.execute(delete(_REFERENCE).where(_REFERENCE.c.article_id == article_id))
-    if references:
-        session.execute(
-            insert(_REFERENCE), [{**ref, "article_id": article_id} for ref in references]
-        )
+    _update(session, "article", article_id, article)
+    rows(session, "DELETE FROM reference WHERE article_id = :id", {"id": article_id})
+    _insert_references(session, article_id=article_id, references=references)
     existing = [claim_id for claim_id, _ in kept] + list(dropped)
     delete_links(session, claim_ids=existing)
     if dropped:
-        session.execute(delete(_CLAIM).where(_CLAIM.c.id.in_(list(dropped))))
+        rows(session, "DELETE FROM claim WHERE id IN :ids", {"ids": list(dropped)})
         counters.adjust_total(session, delta=-len(dropped))
         record_changes(session, article_id=article_id, claim_ids=dropped, kind="deleted")
     if kept:
         # Park kept claims on negative keys first: positions may swap, keys are unique.
-        session.execute(
-            update(_CLAIM)
-            .where(_CLAIM.c.id.in_([claim_id for claim_id, _ in kept]))
-            .values(sort_key=-_CLAIM.c.id)
+        rows(
+            session,
+            "UPDATE claim SET sort_key = -id WHERE id IN :ids",
+            {"ids": [claim_id for claim_id, _ in kept]},
         )
         keyed: list[tuple[int, int, ClaimRow]] = []
         for claim_id, claim in kept:
             key = claim_key(article_id, claim.values["position"])
-            session.execute(
-                update(_CLAIM).where(_CLAIM.c.id == claim_id).values(**claim.values, sort_key=key)
-            )
+            _update(session, "claim", claim_id, {**claim.values, "sort_key": key})
             keyed.append((claim_id, key, claim))
         insert_links(session, claims=keyed)
         record_changes(

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import repository
 from app.errors import Conflict, NotFound
+from app.repository.entities import actor_slug_by_name, entity_by_slug, save_actor
 from app.schemas import ActorIn
 from app.splitter.actor_text import slugify
 
@@ -31,9 +31,9 @@ def add_actor(session: Session, *, actor: ActorIn) -> tuple[dict[str, Any], bool
     slug = actor.slug or slugify(actor.name)
     if not slug:
         raise Conflict(f"Cannot derive a slug from the name '{actor.name}'; give one.")
-    existing = repository.entity_by_slug(session, kind="actor", slug=slug)
+    existing = entity_by_slug(session, kind="actor", slug=slug)
     if existing is None:
-        holder = repository.actor_slug_by_name(session, name=actor.name)
+        holder = actor_slug_by_name(session, name=actor.name)
         if holder is not None:
             raise Conflict(f"The actor '{holder}' already has the name '{actor.name}'.")
         row = {
@@ -55,20 +55,20 @@ def add_actor(session: Session, *, actor: ActorIn) -> tuple[dict[str, Any], bool
             "iso_code": existing["iso_code"] or actor.iso_code,
             "wikidata_id": existing["wikidata_id"] or actor.wikidata_id,
         }
-    repository.save_actor(session, row={**row, "edited_at": datetime.now(UTC)})
-    stored = repository.entity_by_slug(session, kind="actor", slug=slug)
+    save_actor(session, row={**row, "edited_at": datetime.now(UTC)})
+    stored = entity_by_slug(session, kind="actor", slug=slug)
     assert stored is not None
     return stored, existing is None
 
 
 def set_actor_aliases(session: Session, *, slug: str, aliases: list[str]) -> dict[str, Any]:
     """Replace an actor's aliases."""
-    existing = repository.entity_by_slug(session, kind="actor", slug=slug)
+    existing = entity_by_slug(session, kind="actor", slug=slug)
     if existing is None:
         raise NotFound(f"No actor has slug '{slug}'.")
     row = {key: existing[key] for key in ("slug", "name", "type", "iso_code", "wikidata_id")}
     row["aliases"] = _clean(aliases, name=existing["name"])
-    repository.save_actor(session, row={**row, "edited_at": datetime.now(UTC)})
-    stored = repository.entity_by_slug(session, kind="actor", slug=slug)
+    save_actor(session, row={**row, "edited_at": datetime.now(UTC)})
+    stored = entity_by_slug(session, kind="actor", slug=slug)
     assert stored is not None
     return stored

@@ -6,9 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import repository
 from app.cursors import decode_cursor, encode_cursor
 from app.errors import BadRequest
+from app.repository.changes import change_rows
+from app.services.claims import claims_by_ids
+from app.views import change_json
 
 __all__ = ["CHANGES_QUERY", "change_page"]
 
@@ -32,17 +34,16 @@ def change_page(session: Session, *, since: str | None, limit: int) -> dict[str,
     `next_token` is always set: with no new events it is the token given, to poll with.
     """
     after = _after(since)
-    events = repository.changes_after(session, after=after, limit=limit + 1)
-    has_more = len(events) > limit
-    events = events[:limit]
-    live = [e["claim_id"] for e in events if e["kind"] != "deleted"]
-    claims = {
-        claim["id"]: claim
-        for claim in repository.claims_by_ids(session, ids=list(dict.fromkeys(live)))
-    }
-    for event in events:
-        # The claim as it is now: null once deleted (its `deleted` event follows).
-        event["claim"] = None if event["kind"] == "deleted" else claims.get(event["claim_id"])
+    found = change_rows(session, after=after, limit=limit + 1)
+    has_more = len(found) > limit
+    found = found[:limit]
+    live = [row["claim_id"] for row in found if row["kind"] != "deleted"]
+    claims = {claim["id"]: claim for claim in claims_by_ids(session, ids=list(dict.fromkeys(live)))}
+    # Each claim as it is now: null once deleted (its `deleted` event follows).
+    events = [
+        change_json(row, None if row["kind"] == "deleted" else claims.get(row["claim_id"]))
+        for row in found
+    ]
     last = events[-1]["seq"] if events else after
     return {
         "items": events,

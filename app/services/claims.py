@@ -1,9 +1,9 @@
-"""Reading claims: keyset pages, counts, facets, full exports and JSON-LD."""
+"""Reading claims: keyset pages, counts, facets and full exports."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -11,28 +11,33 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from typing_extensions import TypeAliasType
 
-from app import repository
 from app.cursors import decode_cursor, encode_cursor, fingerprint
 from app.db import session_scope
 from app.errors import BadRequest
+from app.repository.claim_query import ClaimQuery, cursor_arity, resolve_query
+from app.repository.claims import (
+    ClaimRowKey,
+    claim_rows,
+    count_claims,
+    facet_counts,
+    is_unfiltered,
+    list_claim_keys,
+    matching_more_than,
+)
+from app.repository.filters import ClaimFilter, Order
+from app.views import claims_json
 
-__all__ = ["CountMode", "claim_jsonld", "claim_page", "facets", "stream_claims"]
+__all__ = ["CountMode", "claim_page", "claims_by_ids", "facets", "stream_claims"]
 
 CountMode = TypeAliasType("CountMode", Literal["exact", "estimated", "none"])
 EXPORT_BATCH = 500
 FACET_SCAN_LIMIT = 50_000
-_SCHEMA_TYPES = {
-    "person": "Person",
-    "country": "Country",
-    "organization": "Organization",
-    "group": "Organization",
-}
 
 
-def _after(cursor: str | None, *, query: str, order: repository.Order) -> list[Any] | None:
+def _after(cursor: str | None, *, query: str, order: Order) -> list[Any] | None:
     if not cursor:
         return None
-    key: list[Any] = list(decode_cursor(cursor, query=query, arity=repository.cursor_arity(order)))
+    key: list[Any] = list(decode_cursor(cursor, query=query, arity=cursor_arity(order)))
     try:
         if order in ("published", "-published"):
             key[0] = datetime.fromisoformat(str(key[0]))
@@ -46,7 +51,7 @@ def _after(cursor: str | None, *, query: str, order: repository.Order) -> list[A
     return key
 
 
-def _cursor_of(row: repository.ClaimRowKey, *, query: str, order: repository.Order) -> str:
+def _cursor_of(row: ClaimRowKey, *, query: str, order: Order) -> str:
     if order == "reading":
         return encode_cursor([row.key], query=query)
     value = row.ord.isoformat() if isinstance(row.ord, datetime) else row.ord
@@ -55,10 +60,17 @@ def _cursor_of(row: repository.ClaimRowKey, *, query: str, order: repository.Ord
     return encode_cursor([str(value), row.key], query=query)
 
 
+def claims_by_ids(
+    session: Session, *, ids: Sequence[int], snippets: dict[int, str | None] | None = None
+) -> list[dict[str, Any]]:
+    """The claims with these ids as `Claim` JSON, in the order of `ids`."""
+    return claims_json(claim_rows(session, ids=ids), ids=ids, snippets=snippets)
+
+
 def claim_page(
     session: Session,
     *,
-    filters: repository.ClaimFilter,
+    filters: ClaimFilter,
     cursor: str | None,
     limit: int,
     count: CountMode = "none",
@@ -66,9 +78,9 @@ def claim_page(
 ) -> dict[str, Any]:
     """One keyset page of claims matching filters: {"items", "next_cursor"[, "count"]}."""
     query_id = f"{scope}:{fingerprint(filters.query_params())}"
-    query = repository.resolve_query(session, filters=filters)
+    query = resolve_query(session, filters=filters)
     after = _after(cursor, query=query_id, order=query.order)
-    rows = repository.list_claim_keys(session, query=query, after=after, limit=limit + 1)
+    rows = list_claim_keys(session, query=query, after=after, limit=limit + 1)
     next_cursor = (
         _cursor_of(rows[limit - 1], query=query_id, order=query.order)
         if len(rows) > limit
@@ -77,32 +89,28 @@ def claim_page(
     rows = rows[:limit]
     snippets = {row.id: row.snippet for row in rows} if query.search else None
     page: dict[str, Any] = {
-        "items": repository.claims_by_ids(session, ids=[row.id for row in rows], snippets=snippets),
+        "items": claims_by_ids(session, ids=[row.id for row in rows], snippets=snippets),
         "next_cursor": next_cursor,
     }
     if count != "none":
-        page["count"] = repository.count_claims(
-            session, query=query, estimated=count == "estimated"
-        )
+        page["count"] = count_claims(session, query=query, estimated=count == "estimated")
     return page
 
 
-def stream_claims(engine: Engine, *, query: repository.ClaimQuery) -> Iterator[dict[str, Any]]:
+def stream_claims(engine: Engine, *, query: ClaimQuery) -> Iterator[dict[str, Any]]:
     """Every claim matching a resolved query, fetched in keyset batches: memory stays flat
     however many match.
 
-    The caller resolves the filters first (`repository.resolve_query`, a read like
+    The caller resolves the filters first (`resolve_query`, a read like
     any other), so an unknown value fails the request instead of a half-sent body.
     """
     after: list[Any] | None = None
     while True:
         # A short transaction per batch: a long export never pins one snapshot.
         with session_scope(engine) as session:
-            rows = repository.list_claim_keys(session, query=query, after=after, limit=EXPORT_BATCH)
+            rows = list_claim_keys(session, query=query, after=after, limit=EXPORT_BATCH)
             snippets = {row.id: row.snippet for row in rows} if query.search else None
-            batch = repository.claims_by_ids(
-                session, ids=[row.id for row in rows], snippets=snippets
-            )
+            batch = claims_by_ids(session, ids=[row.id for row in rows], snippets=snippets)
         yield from batch
         if len(rows) < EXPORT_BATCH:
             return
@@ -111,57 +119,17 @@ def stream_claims(engine: Engine, *, query: repository.ClaimQuery) -> Iterator[d
 
 
 def facets(
-    session: Session, *, filters: repository.ClaimFilter, names: list[str], limit: int
+    session: Session, *, filters: ClaimFilter, names: list[str], limit: int
 ) -> dict[str, Any]:
     """Top values with counts of each named facet over the matching claims."""
-    query = repository.resolve_query(session, filters=filters)
+    query = resolve_query(session, filters=filters)
     result = {
-        name: repository.facet_counts(
+        name: facet_counts(
             session, query=query, facet=name, limit=limit, scan_limit=FACET_SCAN_LIMIT
         )
         for name in dict.fromkeys(names)
     }
-    truncated = not repository.is_unfiltered(query) and repository.matching_more_than(
+    truncated = not is_unfiltered(query) and matching_more_than(
         session, query=query, count=FACET_SCAN_LIMIT
     )
     return {"facets": result, "truncated": truncated}
-
-
-def claim_jsonld(claim: dict[str, Any], *, base_url: str) -> dict[str, Any]:
-    """A claim as a schema.org Claim, for fact-checking tools."""
-    article = claim["article"]
-    appearance: dict[str, Any] = {
-        "@type": "NewsArticle",
-        "@id": f"{base_url}v1/articles/{article['id']}",
-        "headline": article["title"],
-    }
-    if article["url"]:
-        appearance["url"] = article["url"]
-    if article["published_at"]:
-        appearance["datePublished"] = article["published_at"].isoformat()
-    publishers = [
-        {"@type": "Organization", "name": source["name"], "identifier": source["slug"]}
-        for source in claim["sources"]
-    ]
-    document: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Claim",
-        "@id": f"{base_url}v1/claims/{claim['id']}",
-        "text": claim["text"],
-        "appearance": appearance,
-        "citation": publishers,
-        "about": [
-            {
-                "@type": _SCHEMA_TYPES[actor["type"]],
-                "name": actor["name"],
-                "identifier": actor["slug"],
-            }
-            for actor in claim["actors"]
-        ],
-        "keywords": [topic["name"] for topic in claim["topics"]],
-    }
-    if len(publishers) == 1:
-        document["author"] = publishers[0]
-    elif publishers:
-        document["author"] = publishers
-    return document

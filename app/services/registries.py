@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import repository
-from app.services.split_json import source_json
+from app.repository.entities import ensure_entities, upsert_topics
 from app.splitter import Actor, known_sources
 from app.splitter.actors import ActorEntry, ActorRegistry
-from app.splitter.topics import TopicEntry, TopicTaxonomy
+from app.splitter.topics import TopicTaxonomy
+from app.views import source_json
 
 __all__ = ["actor_rows", "sync_registries", "topic_row"]
 
@@ -38,25 +38,28 @@ def actor_rows(registry: ActorRegistry, actors: Iterable[Actor]) -> list[dict[st
     return list(rows.values())
 
 
-def topic_row(entry: TopicEntry) -> dict[str, Any]:
-    """A topic table row for a taxonomy entry."""
-    return {
-        "slug": entry.slug,
-        "name": entry.name,
-        "description": entry.description,
-        "iptc_code": entry.iptc_code,
-    }
+def topic_row(
+    slug: str, name: str, *, description: str = "", iptc_code: str | None = None
+) -> dict[str, Any]:
+    """A topic table row: from a taxonomy entry, or a topic a claim was tagged with."""
+    return {"slug": slug, "name": name, "description": description, "iptc_code": iptc_code}
 
 
 def sync_registries(session: Session, *, actors: ActorRegistry, topics: TopicTaxonomy) -> None:
     """Make every known source, actor and topic addressable by filters, even before use."""
-    repository.ensure_entities(
+    ensure_entities(
         session, kind="source", rows=[source_json(source) for source in known_sources()]
     )
-    repository.ensure_entities(
+    ensure_entities(
         session,
         kind="actor",
         rows=[_actor_row(e.slug, e.name, e.type, e) for e in actors.entries()],
     )
     # Topics follow the loaded taxonomy: names, descriptions and codes are updated.
-    repository.upsert_topics(session, rows=[topic_row(entry) for entry in topics.entries()])
+    upsert_topics(
+        session,
+        topics=[
+            topic_row(e.slug, e.name, description=e.description, iptc_code=e.iptc_code)
+            for e in topics.entries()
+        ],
+    )

@@ -30,7 +30,7 @@ from typing import Any
 from anyio import to_thread
 
 from app.errors import AppError, ClientGone
-from app.services.split_pool import exit_when_gone, process_context
+from app.services.ingest.pool import exit_when_gone, process_context
 from app.splitter import SplitResult, Splitter
 from app.splitter.types import Format
 

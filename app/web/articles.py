@@ -6,10 +6,10 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import services
 from app.api.articles import ArticleId
 from app.api.deps import ReadsDep
 from app.errors import NotFound
+from app.services.articles import article_with_claims
 from app.web.render import page
 from app.web.views import FilterState, palette, segments, source_names
 
@@ -19,9 +19,7 @@ router = APIRouter()
 @router.get("/articles/{article_id}")
 async def article_page(article_id: ArticleId, request: Request, reads: ReadsDep) -> Response:
     """One article: highlighted claims, their sources, references and the integrity report."""
-    article = await reads(
-        lambda session: services.article_with_claims(session, article_id=article_id)
-    )
+    article = await reads(lambda session: article_with_claims(session, article_id=article_id))
     if article is None:
         raise NotFound(f"No article has id {article_id}.")
     return page(

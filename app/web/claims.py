@@ -9,9 +9,10 @@ from fastapi import APIRouter, Path, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import repository, services
 from app.api.deps import ReadsDep, SettingsDep, render
 from app.errors import FormatNotImplemented, NotFound
+from app.services.claims import claims_by_ids
+from app.views import claim_jsonld
 from app.web.embeds import (
     EMBED_HEIGHT,
     EMBED_WIDTH,
@@ -29,7 +30,7 @@ ClaimId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 async def _claim(reads: ReadsDep, claim_id: int) -> dict[str, Any]:
-    claims = await reads(lambda session: repository.claims_by_ids(session, ids=[claim_id]))
+    claims = await reads(lambda session: claims_by_ids(session, ids=[claim_id]))
     if not claims:
         raise NotFound(f"No claim has id {claim_id}.")
     return claims[0]
@@ -44,7 +45,7 @@ async def claim_permalink(
     base = public_base(request, settings)
     permalink = f"{base or ''}/claims/{claim_id}"
     # Relative IRIs resolve against the page's address when no public base is known.
-    jsonld = services.claim_jsonld(claim, base_url=f"{base or ''}/")
+    jsonld = claim_jsonld(claim, base_url=f"{base or ''}/")
     jsonld["url"] = permalink
     return page(
         request,

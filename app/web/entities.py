@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import repository, services
 from app.api.deps import ReadsDep
 from app.api.entities import Slug
 from app.errors import NotFound
+from app.repository.entities import claims_by_month, entity_by_slug
+from app.repository.filters import ClaimFilter
+from app.services.claims import claim_page
 from app.web.render import page
 from app.web.views import FilterState, month_chart, palette
 
@@ -21,21 +23,21 @@ router = APIRouter()
 
 LATEST_CLAIMS = 10
 # Newest articles first: what the entity has been in lately.
-_LATEST: dict[str, Callable[[str], repository.ClaimFilter]] = {
-    "source": lambda slug: repository.ClaimFilter(source=(slug,), order="-published"),
-    "actor": lambda slug: repository.ClaimFilter(actor=(slug,), order="-published"),
-    "topic": lambda slug: repository.ClaimFilter(topic=(slug,), order="-published"),
+_LATEST: dict[str, Callable[[str], ClaimFilter]] = {
+    "source": lambda slug: ClaimFilter(source=[slug], sort="-published_at"),
+    "actor": lambda slug: ClaimFilter(actor=[slug], sort="-published_at"),
+    "topic": lambda slug: ClaimFilter(topic=[slug], sort="-published_at"),
 }
 _TITLES = {"source": "Source", "actor": "Actor", "topic": "Topic"}
 
 
 async def _entity_page(request: Request, reads: ReadsDep, *, kind: str, slug: str) -> Response:
     def read(session: Session) -> tuple[dict[str, Any], list[tuple[str, int]], Any] | None:
-        entity = repository.entity_by_slug(session, kind=kind, slug=slug)
+        entity = entity_by_slug(session, kind=kind, slug=slug)
         if entity is None:
             return None
-        months = repository.claims_by_month(session, kind=kind, slug=slug)
-        latest = services.claim_page(
+        months = claims_by_month(session, kind=kind, slug=slug)
+        latest = claim_page(
             session,
             filters=_LATEST[kind](slug),
             cursor=None,

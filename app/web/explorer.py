@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter
@@ -11,9 +10,10 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import repository, services
-from app.api.claim_params import FilterParams, claim_filter, parse_params
+from app.api.claim_params import parse_params
 from app.api.deps import ReadsDep
+from app.repository.filters import ClaimFilter
+from app.services.claims import claim_page, facets
 from app.web.render import page
 from app.web.views import FilterState, language_name, palette
 
@@ -24,34 +24,34 @@ FACETS = {**ENTITY_FACETS, "language": "Languages"}
 FACET_VALUES = 10
 
 
-class ExplorerParams(FilterParams):
+class ExplorerParams(ClaimFilter):
     """The explorer's query string: the filters of GET /v1/claims, a page size, a cursor."""
 
     limit: int = Field(default=20, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=512)
 
 
-def _counted_exactly(filters: repository.ClaimFilter) -> bool:
+def _counted_exactly(filters: ClaimFilter) -> bool:
     """True when the estimated count is exact: no filter, or one entity value alone.
 
     Those the write-kept counters answer; anything else PostgreSQL's planner estimates.
     """
     values = sum(len(getattr(filters, name)) for name in ENTITY_FACETS)
-    rest = replace(filters, source=(), actor=(), topic=(), order="reading")
-    return values <= 1 and rest == repository.ClaimFilter()
+    rest = filters.model_copy(update={**{name: [] for name in ENTITY_FACETS}, "sort": None})
+    return values <= 1 and rest.query_params() == ClaimFilter().query_params()
 
 
 @router.get("/")
 async def explorer(request: Request, reads: ReadsDep) -> Response:
     """The claim explorer: the page a new user opens first."""
     params = parse_params(ExplorerParams, request)
-    filters = claim_filter(params)
+    filters = params
 
     def read(session: Session) -> tuple[dict[str, Any], dict[str, Any]]:
-        found = services.claim_page(
+        found = claim_page(
             session, filters=filters, cursor=params.cursor, limit=params.limit, count="estimated"
         )
-        counts = services.facets(session, filters=filters, names=list(FACETS), limit=FACET_VALUES)
+        counts = facets(session, filters=filters, names=list(FACETS), limit=FACET_VALUES)
         return found, counts
 
     found, counts = await reads(read)

@@ -16,10 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import services
 from app.api.deps import SettingsDep, SplitterDep
 from app.errors import PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from app.schemas import ArticleIn
+from app.views import split_json
 from app.web.render import page
 from app.web.views import FilterState, palette, segments, source_names
 
@@ -71,7 +71,7 @@ async def split_preview(request: Request, settings: SettingsDep, splitter: Split
     result = await run_in_threadpool(
         splitter.splitter.split, article.text, format=article.format, title=article.title
     )
-    split = services.split_response(result, text=article.text)
+    split = split_json(result, text=article.text)
     return page(
         request,
         "split.html",

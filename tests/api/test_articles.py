@@ -115,6 +115,37 @@ def test_list_articles_newest_first_across_pages(client: TestClient) -> None:
     assert all("text" not in a for a in everything)
 
 
+def test_list_articles_by_publication_date(client: TestClient) -> None:
+    dated = {
+        name: post_article(client, name, published_at=when)["id"]
+        for name, when in (
+            ("harbour.txt", "2026-01-10T08:00:00Z"),
+            ("grain.txt", "2026-02-10T08:00:00+02:00"),
+            ("sanctions.md", "2026-03-10T08:00:00Z"),
+        )
+    }
+
+    def listed(**params: str) -> list[int]:
+        response = client.get("/v1/articles", params=params)
+        assert response.status_code == 200, response.text
+        return [a.id for a in ArticlePage.model_validate(response.json()).items]
+
+    assert listed(since="2026-02-01T00:00:00Z") == [dated["sanctions.md"], dated["grain.txt"]]
+    assert listed(until="2026-02-10T06:00:00Z") == [dated["harbour.txt"]]  # until excludes
+    assert listed(since="2026-02-10T06:00:00Z", until="2026-03-01") == [dated["grain.txt"]]
+    # Without a zone, UTC; the other filters and pages work as on the claim lists.
+    assert listed(since="2026-03-10T08:00:00") == [dated["sanctions.md"]]
+    paged = all_pages(client, "/v1/articles", limit=1, since="2026-02-01T00:00:00Z")
+    assert [a["id"] for a in paged] == [dated["sanctions.md"], dated["grain.txt"]]
+
+
+def test_list_articles_rejects_a_date_that_is_not_one(client: TestClient) -> None:
+    for value in ("yesterday", "1767225600"):
+        response = client.get("/v1/articles", params={"since": value})
+        assert_problem(response, 422)
+        assert response.json()["errors"][0]["loc"] == ["query", "since"]
+
+
 def test_article_claims_are_paged_in_order(client: TestClient) -> None:
     created = post_article(client, "harbour.txt")
     pages = all_pages(client, f"/v1/articles/{created['id']}/claims", limit=4)

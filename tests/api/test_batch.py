@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from app.schemas import BatchResult
-from app.services import batch as batch_services
+from app.services.ingest import store as batch_services
 from app.splitter import Splitter
 from tests.api.helpers import article_body, assert_problem
 

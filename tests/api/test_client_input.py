@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from app.cursors import fingerprint
 from app.main import create_app
-from app.repository import ClaimFilter
+from app.repository.filters import ClaimFilter
 from app.services.changes import CHANGES_QUERY
 from app.settings import Settings
 from tests.api.helpers import article_body, assert_problem, post_article
@@ -106,7 +106,7 @@ def test_a_claims_cursor_with_a_key_past_64_bits_is_400(client: TestClient, key:
     query = f"claims:{fingerprint(ClaimFilter().query_params())}"
     cursor = _forge([key], query=query)
     assert_problem(client.get("/v1/claims", params={"cursor": cursor}), 400)
-    by_date = ClaimFilter(order="published")
+    by_date = ClaimFilter(sort="published_at")
     dated = _forge(
         ["2026-01-01T00:00:00+00:00", key],
         query=f"claims:{fingerprint(by_date.query_params())}",

@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from app import repository
+from app.repository.writes import insert_article
+from app.services.ingest import store as article_service
 from tests.api.helpers import article_body, assert_problem
 
 
@@ -114,13 +115,13 @@ def test_chunked_body_over_the_limit_is_refused_while_streaming(make_client: obj
 def test_a_failure_mid_write_leaves_nothing_behind(
     client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_insert = repository.insert_article
+    real_insert = insert_article
 
     def insert_then_fail(*args: object, **kwargs: object) -> int:
         real_insert(*args, **kwargs)  # type: ignore[arg-type]
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(repository, "insert_article", insert_then_fail)
+    monkeypatch.setattr(article_service, "insert_article", insert_then_fail)
     response = client.post("/v1/articles", json=article_body("harbour.txt"))
     body = assert_problem(response, 500)
     assert "disk on fire" not in response.text

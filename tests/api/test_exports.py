@@ -10,7 +10,6 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from app import repository
 from app.services import claims as claim_service
 from tests.api.helpers import all_pages, assert_problem, post_article
 
@@ -32,13 +31,13 @@ def test_ndjson_streams_every_claim_in_bounded_batches(
     client: TestClient, big: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fetched: list[int] = []
-    real = repository.claims_by_ids
+    real = claim_service.claims_by_ids
 
     def spy(session: Any, *, ids: Any, snippets: Any = None) -> Any:
         fetched.append(len(ids))
         return real(session, ids=ids, snippets=snippets)
 
-    monkeypatch.setattr(repository, "claims_by_ids", spy)
+    monkeypatch.setattr(claim_service, "claims_by_ids", spy)
     with client.stream("GET", "/v1/claims.ndjson") as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/x-ndjson")

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
-from app import repository
+from app.api import articles as article_routes
 from app.docs import CSP as DOCS_CSP
 from app.docs import REDOC_CSP
 from app.http_cache import LIST_CACHE_CONTROL, RESOURCE_CACHE_CONTROL
@@ -183,7 +183,7 @@ def test_headers_on_errors_too(client: TestClient, monkeypatch: pytest.MonkeyPat
     def boom(*_: Any, **__: Any) -> Any:
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(repository, "article_by_id", boom)
+    monkeypatch.setattr(article_routes, "article_by_id", boom)
     failed = client.get("/v1/articles/1")
     assert_problem(failed, 500)
     _assert_secure(failed)

@@ -19,9 +19,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 from starlette.types import Message
 
-from app import repository
+from app.api import claims as claim_routes
 from app.db import is_sqlite
 from app.migrate import upgrade
+from app.repository.claim_query import resolve_query
 from app.splitter import Splitter
 from tests.api.helpers import assert_problem, post_article
 from tests.reliability.server import alive, descendants, running_service
@@ -113,7 +114,7 @@ def test_exports_resolve_their_filters_as_reads_do(
     reads = client.app.state.reads  # type: ignore[attr-defined]
     monkeypatch.setattr(reads, "inline", False)  # every read on a thread, as on PostgreSQL
     on_loop: list[bool] = []
-    real = repository.resolve_query
+    real = resolve_query
 
     def spy(session: Any, **kwargs: Any) -> Any:
         try:
@@ -123,7 +124,7 @@ def test_exports_resolve_their_filters_as_reads_do(
             on_loop.append(False)
         return real(session, **kwargs)
 
-    monkeypatch.setattr(repository, "resolve_query", spy)
+    monkeypatch.setattr(claim_routes, "resolve_query", spy)
     for fmt in ("ndjson", "csv"):
         response = client.get("/v1/claims", params={"format": fmt, "source": "reuters"})
         assert response.status_code == 200

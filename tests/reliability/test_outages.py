@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 
-from app import repository
 from app.db import is_sqlite
 from app.repository import counters
+from app.repository.claims import list_claim_keys
+from app.services import claims as claim_service
 from tests.api.helpers import article_body, assert_problem, post_article
 
 
@@ -65,7 +66,7 @@ def test_an_export_cut_by_an_outage_says_so_at_its_end(
 ) -> None:
     text_ = " ".join(f"Report {n} was filed.[1]" for n in range(1_200)) + "\n\n[1] Reuters"
     assert client.post("/v1/articles", json={"text": text_}).status_code == 201
-    real = repository.list_claim_keys
+    real = list_claim_keys
     calls = {"n": 0}
 
     def failing(session: Any, **kwargs: Any) -> Any:
@@ -74,7 +75,7 @@ def test_an_export_cut_by_an_outage_says_so_at_its_end(
             raise sqlite3.OperationalError("disk I/O error")
         return real(session, **kwargs)
 
-    monkeypatch.setattr(repository, "list_claim_keys", failing)
+    monkeypatch.setattr(claim_service, "list_claim_keys", failing)
     response = client.get("/v1/claims", params={"format": fmt})
     assert response.status_code == 200  # the status line went out with the first claims
     last = response.text.strip().splitlines()[-1]
@@ -110,14 +111,14 @@ def test_registries_come_back_when_the_schema_does(client: TestClient, engine: A
 def test_a_write_refused_by_the_driver_itself_is_503(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, error: Exception
 ) -> None:
-    # Statements on the driver's own cursor (app/repository/driver.py) raise its errors
-    # unwrapped by SQLAlchemy: a read-only file (SQLite) or a standby (PostgreSQL).
+    # The driver's own errors, as a statement on its cursor (app/repository/sql.py) meets
+    # them: a read-only file (SQLite) or a standby (PostgreSQL).
     article = post_article(client, "harbour.txt")
 
     def refused(*_: Any, **__: Any) -> None:
         raise error
 
-    monkeypatch.setattr(counters, "driver_executemany", refused)
+    monkeypatch.setattr(counters, "execute_many", refused)
     response = client.delete(f"/v1/articles/{article['id']}")
     assert_problem(response, 503)
     assert response.headers["retry-after"] == "5"

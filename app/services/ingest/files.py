@@ -1,4 +1,4 @@
-"""Ingestion from disk for `claimsapi ingest`: files, folders and NDJSON, split in parallel.
+"""The file lane, `claimsapi ingest`: files, folders and NDJSON, split in parallel.
 
 A pool of processes splits while this process stores, in input order and in
 groups that share a transaction (each article whole or not at all), as the batch
@@ -16,8 +16,12 @@ from typing import Any
 import orjson
 from sqlalchemy.engine import Engine
 
-from app import services
 from app.schemas import ArticleIn
+from app.services.ingest.batch import parse_ndjson_line
+from app.services.ingest.check import ArticleProblem, checked_article
+from app.services.ingest.pool import POOL_MINIMUM, SplitPool
+from app.services.ingest.store import store_prepared
+from app.services.splitters import SplitterSetup
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -32,8 +36,6 @@ __all__ = [
 _FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 # What a folder contributes: article files by suffix (.ndjson only when named directly).
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json"})
-# Below this many articles, starting worker processes costs more than it saves.
-_POOL_MINIMUM = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,7 @@ class FileArticle:
     """One article read from disk (`label` is the path, or path:line), or why it could not be."""
 
     label: str
-    article: ArticleIn | services.ArticleProblem
+    article: ArticleIn | ArticleProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +116,11 @@ def count_articles(names: Sequence[str]) -> int:
 
 
 def _checked(label: str, raw: Any, *, max_article_bytes: int) -> FileArticle:
-    return FileArticle(label, services.checked_article(raw, max_article_bytes=max_article_bytes))
+    return FileArticle(label, checked_article(raw, max_article_bytes=max_article_bytes))
 
 
 def _unreadable(label: str, exc: Exception) -> FileArticle:
-    return FileArticle(label, services.ArticleProblem(400, str(exc).splitlines()[0]))
+    return FileArticle(label, ArticleProblem(400, str(exc).splitlines()[0]))
 
 
 def read_articles(
@@ -139,7 +141,7 @@ def read_articles(
                 for number, line in enumerate(lines, 1):
                     if not line.strip():
                         continue
-                    raw = services.parse_ndjson_line(line)
+                    raw = parse_ndjson_line(line)
                     if format_override and isinstance(raw, dict):
                         raw["format"] = format_override
                     label = f"{path}:{number}"
@@ -152,7 +154,7 @@ def ingest_articles(
     engine: Engine,
     *,
     articles: Iterable[FileArticle],
-    setup: services.SplitterSetup,
+    setup: SplitterSetup,
     jobs: int,
     total: int,
 ) -> Iterator[Stored]:
@@ -160,18 +162,18 @@ def ingest_articles(
     the articles, each whole or not at all, in input order; yield what happened to each."""
     labels: deque[str] = deque()
 
-    def entries() -> Iterator[ArticleIn | services.ArticleProblem]:
+    def entries() -> Iterator[ArticleIn | ArticleProblem]:
         for item in articles:
             labels.append(item.label)  # results come back in this order
             yield item.article
 
-    workers = jobs if total >= _POOL_MINIMUM else 0
+    workers = jobs if total >= POOL_MINIMUM else 0
     # fork: this command runs no threads that do work, and forked workers start at once.
-    with services.SplitPool(workers, start_method="fork") as pool:
+    with SplitPool(workers, start_method="fork") as pool:
         prepared = pool.prepare(setup.splitter, entries())
-        for outcome in services.store_prepared(engine, prepared, actors=setup.actors):
+        for outcome in store_prepared(engine, prepared, actors=setup.actors):
             label = labels.popleft()
-            if isinstance(outcome, services.ArticleProblem):
+            if isinstance(outcome, ArticleProblem):
                 yield Stored(label, None, created=False, error=outcome.message())
             else:
                 yield Stored(label, outcome.article_id, created=outcome.created)

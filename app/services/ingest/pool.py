@@ -18,18 +18,15 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from itertools import islice
-from typing import Any
 
-from app.errors import AppError, problem_body
 from app.schemas import ArticleIn
-from app.services.articles import PreparedArticle, prepare_article
+from app.services.ingest.check import ArticleProblem, split_problem
+from app.services.ingest.store import Prepared, prepare_article
 from app.splitter import Splitter
 
 __all__ = [
-    "ArticleProblem",
-    "Prepared",
+    "POOL_MINIMUM",
     "SplitPool",
     "default_workers",
     "exit_when_gone",
@@ -39,6 +36,9 @@ __all__ = [
 
 log = logging.getLogger("claimsapi")
 
+# Below this many articles, starting worker processes costs more than it saves:
+# fewer split in the calling process (every lane decides by this one number).
+POOL_MINIMUM = 16
 # Articles per task: enough to amortise the round trip to a worker (~0.1 ms),
 # few enough that every worker gets work in a batch of a few dozen.
 _CHUNK = 8
@@ -48,36 +48,6 @@ _CHUNK = 8
 _AHEAD = 128
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleProblem:
-    """Why one article was not stored: the problem a single POST of it would answer.
-
-    A plain record rather than the exception, so it pickles back from a worker.
-    """
-
-    status: int
-    detail: str
-    slug: str | None = None
-    errors: list[dict[str, Any]] | None = None
-
-    @classmethod
-    def from_error(cls, exc: AppError) -> ArticleProblem:
-        """The problem an AppError stands for."""
-        return cls(exc.status, exc.detail, exc.slug, exc.errors)
-
-    def body(self) -> dict[str, Any]:
-        """As an RFC 9457 problem document."""
-        return problem_body(self.status, self.detail, slug=self.slug, errors=self.errors)
-
-    def message(self) -> str:
-        """One line for a terminal: the detail, and where the first invalid field is."""
-        if not self.errors:
-            return self.detail
-        issue = self.errors[0]
-        return f"{self.detail} ({'.'.join(map(str, issue['loc'][1:]))}: {issue['msg']})"
-
-
-Prepared = PreparedArticle | ArticleProblem
 _Chunk = list[ArticleIn | ArticleProblem]
 
 
@@ -87,11 +57,8 @@ def prepare_or_problem(item: ArticleIn | ArticleProblem, splitter: Splitter) -> 
         return item
     try:
         return prepare_article(article=item, splitter=splitter)
-    except AppError as exc:
-        return ArticleProblem.from_error(exc)
-    except Exception:  # a splitter failure fails this article, not the others
-        log.exception("splitting an article failed")
-        return ArticleProblem(500, "Splitting this article failed.")
+    except Exception as exc:  # a splitter failure fails this article, not the others
+        return split_problem(exc)
 
 
 # The splitter of a worker process, installed once when the worker starts.

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import repository
+from app.repository.entities import actor_edit_stamp, edited_actors
 from app.settings import InvalidSettingsError, Settings
 from app.splitter import Splitter
 from app.splitter.actor_ner import SpacyRecognizer
@@ -58,7 +58,7 @@ def _with_edits(base: ActorRegistry, session: Session) -> ActorRegistry:
             iso_code=row["iso_code"],
             wikidata_id=row["wikidata_id"],
         )
-        for row in repository.edited_actors(session)
+        for row in edited_actors(session)
     ]
     return base.replaced(edits) if edits else base
 
@@ -84,7 +84,7 @@ class SplitterCache:
     def current(self, engine: Engine) -> SplitterSetup:
         """The splitter reflecting every actor edit committed so far."""
         with Session(engine) as session:
-            stamp = repository.actor_edit_stamp(session)
+            stamp = actor_edit_stamp(session)
             if stamp == self._stamp:
                 return self._current
             with self._lock:
