@@ -36,6 +36,22 @@ BOUNDARIES: list[tuple[str, str, list[str]]] = [
      ["M. Macron a rencontré Mme Merkel.", "Ils ont parlé."]),
     ("es", "El Sr. Sánchez habló con la Sra. López. Ver pág. 5 del informe.",
      ["El Sr. Sánchez habló con la Sra. López.", "Ver pág. 5 del informe."]),
+    # a number glued to the word it enumerates is a list item, not a sentence end
+    ("es", "La carga incluye: 1.Trigo, 2.Maíz, 3.Cebada. El barco zarpa mañana.",
+     ["La carga incluye: 1.Trigo, 2.Maíz, 3.Cebada.", "El barco zarpa mañana."]),
+    ("en", "The agenda had three items: 1.Grain, 2.Ports, 3.Prisoners. Talks begin today.",
+     ["The agenda had three items: 1.Grain, 2.Ports, 3.Prisoners.", "Talks begin today."]),
+    # Arabic: a colon after a lead-in ends it, after a speech verb it opens the quotation
+    ("ar", "تحليل إخباري: ماذا تعني نتائج القمة؟ يرى المحللون أن الاتفاق هش.",
+     ["تحليل إخباري:", "ماذا تعني نتائج القمة؟", "يرى المحللون أن الاتفاق هش."]),
+    ("ar", "وقال الوزير: سنواصل المحادثات غدا. ثم غادر القاعة.",
+     ["وقال الوزير: سنواصل المحادثات غدا.", "ثم غادر القاعة."]),
+    ("ar", "وصل الوفد عند الساعة 10:30 صباحا.", ["وصل الوفد عند الساعة 10:30 صباحا."]),
+    # a title in a script without case, also with its period wrapped in directional marks
+    ("ar", "التقى د. سامي حداد بالوفد. وانتهى الاجتماع مساء.",
+     ["التقى د. سامي حداد بالوفد.", "وانتهى الاجتماع مساء."]),
+    ("ar", "التقى د\u202a.\u202c سامي حداد بالوفد في عمان. وانتهى الاجتماع مساء.",
+     ["التقى د\u202a.\u202c سامي حداد بالوفد في عمان.", "وانتهى الاجتماع مساء."]),
 ]  # fmt: skip
 
 
