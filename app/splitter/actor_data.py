@@ -13,11 +13,14 @@ The files are YAML lists of entries (see app/splitter/data/actors_*.yaml):
       capitals: [Moscow]        # cities: the actor only when they act, not as a place
       metonyms: [Kremlin]       # seats of government: always the actor
       surnames: [Putin]         # persons: surname-only forms (default: derived)
+      offices: [president]      # persons: offices that stand for them with their state
+      of: nato                  # persons: the organisation the offices are of (default: iso)
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -25,8 +28,8 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from app.splitter.actor_languages import translated_forms
-from app.splitter.actor_text import fold, slugify
+from app.splitter.actor_languages import fixed_offices, translated_forms
+from app.splitter.actor_text import fold, fold_words, slugify
 from app.splitter.types import ActorType
 
 __all__ = [
@@ -36,12 +39,13 @@ __all__ = [
     "Spec",
     "load_rules",
     "load_specs",
+    "office_bodies",
     "person_surnames",
     "read_yaml",
     "spec_from_mapping",
 ]
 
-FormKind = Literal["name", "demonym", "plural", "capital", "metonym", "surname"]
+FormKind = Literal["name", "demonym", "plural", "capital", "metonym", "surname", "office"]
 ACTOR_TYPES: frozenset[str] = frozenset({"person", "country", "organization", "group"})
 
 _ENTRY_FILES: tuple[tuple[str, ActorType], ...] = (
@@ -87,6 +91,11 @@ class Rules:
     non_person_words: frozenset[str]  # words that make a capitalised run an organisation
     particles: frozenset[str]  # lower-case name particles (von, al, bin, da)
     given_names: tuple[str, ...]  # first names that start a person's name
+    former_words: frozenset[str] = frozenset()  # before an office: not its present holder
+    any_case_words: frozenset[str] = frozenset()  # common nouns of names, written either case
+
+
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
 
 
 def read_yaml(name: str) -> Any:
@@ -122,6 +131,12 @@ def spec_from_mapping(
         for demonym in _strings(item.get("demonyms")):
             if demonym.endswith(("an", "i")) and " " not in demonym:
                 forms.append((demonym + "s", "plural"))
+    if actor_type != "person":
+        # "the UN's atomic watchdog" as well as "the UN atomic watchdog"
+        for form, kind in list(forms):
+            head, _, rest = form.partition(" ")
+            if kind == "name" and rest and _ACRONYM.fullmatch(head):
+                forms.append((f"{head}'s {rest}", "name"))
     if actor_type == "person" and "surnames" not in item:
         full_names = [form for form, kind in forms if kind == "name"]
         for full in full_names:
@@ -152,7 +167,69 @@ def load_specs() -> tuple[Spec, ...]:
                 raise ValueError(f"{filename}: duplicate actor slug {spec.slug!r}")
             seen.add(spec.slug)
             specs.append(_with_translations(spec))
-    return tuple(specs)
+    offices = _office_forms()
+    return tuple(
+        replace(spec, forms=spec.forms + tuple((form, "office") for form in offices[spec.slug]))
+        if spec.slug in offices
+        else spec
+        for spec in specs
+    )
+
+
+def _body_names(item: Mapping[str, Any]) -> list[str]:
+    """The English names a state or organisation goes by (capitals and seats included)."""
+    names = [str(item["name"])]
+    for key in ("aliases", "capitals", "metonyms"):
+        names.extend(_strings(item.get(key)))
+    return names
+
+
+@functools.cache
+def _office_table() -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Office forms per holder slug, and the state or body each form names as well.
+
+    "Kyiv's top diplomat" and "the Ukrainian foreign minister" name the state as well as
+    the holder, as the name or demonym before a state noun does on its own.
+    """
+    bodies: dict[str, Mapping[str, Any]] = {}
+    by_iso: dict[str, str] = {}
+    for filename, _ in _ENTRY_FILES[:2]:
+        for item in read_yaml(filename) or ():
+            slug = str(item.get("slug") or slugify(str(item["name"])))
+            bodies[slug] = item
+            if filename == "actors_countries.yaml" and item.get("iso"):
+                by_iso[str(item["iso"])] = slug
+    forms: dict[str, list[str]] = {}
+    body_of: dict[str, str] = {}
+    for item in read_yaml("actors_people.yaml") or ():
+        offices = _strings(item.get("offices"))
+        body = str(item.get("of") or by_iso.get(str(item.get("iso")), ""))
+        if not offices or body not in bodies:
+            continue
+        names = _body_names(bodies[body])
+        demonyms = _strings(bodies[body].get("demonyms"))
+        written: list[str] = []
+        for office in offices:
+            for name in names:
+                for form in (f"{name}'s {office}", f"{name} {office}"):
+                    written.append(form)
+                    body_of[fold_words(form)] = body
+            for demonym in demonyms:
+                written.append(f"{demonym} {office}")
+                body_of[fold_words(f"{demonym} {office}")] = body
+        forms[str(item.get("slug") or slugify(str(item["name"])))] = written
+    for slug, written_out in fixed_offices().items():
+        forms.setdefault(slug, []).extend(written_out)
+    return forms, body_of
+
+
+def _office_forms() -> dict[str, list[str]]:
+    return _office_table()[0]
+
+
+def office_bodies() -> dict[str, str]:
+    """fold_words(office form) -> the slug of the state or body the form names."""
+    return _office_table()[1]
 
 
 def _with_translations(spec: Spec) -> Spec:
@@ -189,6 +266,8 @@ def load_rules() -> Rules:
         non_person_words=_words(data, "non_person_words"),
         particles=_words(data, "particles"),
         given_names=_strings(data.get("given_names")),
+        former_words=_words(data, "former_words"),
+        any_case_words=_words(data, "any_case_words"),
     )
 
 

@@ -143,6 +143,8 @@ class _Sentence(SentenceBase):
             if kind == "name" and single and self.first_name_before(hit.start):
                 return None  # "Michael Jordan", "Richard Wagner"
             return hit.slugs[0]
+        if kind == "office":
+            return self.office_holder(hit)
         if kind == "capital":
             return hit.slugs[0] if self.capital_acts(hit, previous, place_before) else None
         if kind == "demonym":
@@ -154,6 +156,20 @@ class _Sentence(SentenceBase):
                 return None  # part of a longer name: "Trump Tower"
             return self.resolve_surname(hit)
         return None
+
+    def office_holder(self, hit: Hit) -> str | None:
+        """An office stands for its holder ("Kyiv's top diplomat", "the Ukrainian foreign
+        minister") unless a former one is meant or a name follows that says who holds it."""
+        text = self.text
+        body = self.index.office_bodies.get(fold_words(text[hit.start : hit.end]))
+        if body is not None:  # "Kyiv's top diplomat" names the state too
+            self.found.append((hit.start, self.index.actors[body]))
+        if fold(previous_word(text, hit.start)) in self.rules.former_words:
+            return None  # "former Ukrainian foreign minister Dmytro Kuleba"
+        if text[hit.end : hit.end + 3].lstrip(" ,")[:1].isupper():
+            self.after_role(hit)  # "Ukrainian Foreign Minister Dmytro Kuleba": the name says
+            return None
+        return hit.slugs[0]
 
     def name_continues(self, end: int) -> bool:
         """True when a capitalised non-function word follows `end` directly."""

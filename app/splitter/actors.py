@@ -18,6 +18,7 @@ from app.splitter.actor_data import (
     Spec,
     load_rules,
     load_specs,
+    office_bodies,
     person_surnames,
     read_yaml,
 )
@@ -108,7 +109,9 @@ class ActorRegistry:
             for e in self._entries.values()
             if e.type != "country" and e.type != "person" and e.iso_code in countries
         }
-        return build_index(forms, actors=actors, rules=self._rules, parents=parents)
+        return build_index(
+            forms, actors=actors, rules=self._rules, parents=parents, office_bodies=office_bodies()
+        )
 
     @classmethod
     def default(cls) -> ActorRegistry:

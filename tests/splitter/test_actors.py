@@ -122,7 +122,7 @@ REGISTRY_SURNAMES = [
     ("Gen. Valery Gerasimov did not attend.", ["Valery Gerasimov"]),
     ("Melania Trump hosted a dinner.", ["Melania Trump"]),  # not Donald Trump
     ("Michael Jordan met fans.", []),
-    ("Jordan's king met Egypt's president.", ["Jordan", "Egypt"]),
+    ("Jordan's king met Egypt's president.", ["Jordan", "Egypt", "Abdel Fattah el-Sisi"]),
     ("Von der Leyen spoke first.", ["Ursula von der Leyen"]),
 ]
 

@@ -167,11 +167,42 @@ def test_golden_rules_per_language() -> None:
         ("Kyiv's top diplomat said the talks would resume.", "andrii-sybiha"),
         ("Moscow’s top diplomat rejected the plan.", "sergey-lavrov"),
         ("The Kremlin spokesman declined to comment.", "dmitry-peskov"),
+        # offices in actors_people.yaml, after the state's name, capital or demonym
+        ("The Ukrainian defence minister visited the front.", "denys-shmyhal"),
+        ("Berlin's top diplomat flew to Warsaw.", "johann-wadephul"),
+        ("Israel’s prime minister rejected the proposal.", "benjamin-netanyahu"),
+        ("The Chinese premier opened the trade fair.", "li-qiang"),
+        ("Officials said the US defense secretary would attend.", "pete-hegseth"),
+        # and after an organisation's name, possessive or attributive
+        ("NATO's secretary general called for more spending.", "mark-rutte"),
+        ("The UN aid chief asked for access to the city.", "tom-fletcher"),
+        ("The WHO chief warned of an outbreak.", "tedros-adhanom-ghebreyesus"),
+        # organisation names with a possessive acronym or in lower case
+        ("The UN's nuclear watchdog will inspect the plant.", "iaea"),
+        ("Russia's defence ministry claimed the village.", "russia-defence-ministry"),
     ],
 )
 def test_offices_resolve_to_their_holder(text: str, slug: str) -> None:
     (statement,) = split(text).statements
     assert slug in {a.slug for a in statement.actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "named"),
+    [
+        # a former holder, or the name that follows, says who is meant
+        ("Former Ukrainian foreign minister Dmytro Kuleba spoke.", "andrii-sybiha", "ukraine"),
+        ("Russia's deputy foreign minister met the envoy.", "sergey-lavrov", "russia"),
+        ("Ex-Treasury Secretary Janet Yellen spoke.", "scott-bessent", None),
+        ("Polish Prime Minister Jan Nowak arrived.", "donald-tusk", "poland"),
+    ],
+)
+def test_offices_not_of_their_holder(text: str, holder: str, named: str | None) -> None:
+    (statement,) = split(text).statements
+    slugs = {a.slug for a in statement.actors}
+    assert holder not in slugs
+    if named is not None:
+        assert named in slugs
 
 
 @pytest.mark.parametrize(
