@@ -75,6 +75,13 @@ class _Sentence(SentenceBase):
     def capital_acts(self, hit: Hit, previous: Hit | None, place_before: bool) -> bool:
         """A capital stands for its government unless it is only a place."""
         text, rules = self.text, self.rules
+        nxt = after(text, hit.end, 3)
+        if len(nxt) == 3 and nxt[0][0] in "'’" and nxt[1][0] == "s":
+            # possessive, whatever precedes it: "Moscow's mayor" is the city, "at Moscow's
+            # request" the state
+            return fold(nxt[2][0]) not in rules.place_nouns and not self.first_name_before(
+                hit.start
+            )
         prev = before(text, hit.start, 1)
         if prev:
             word = fold(prev[0][0])
@@ -84,10 +91,6 @@ class _Sentence(SentenceBase):
                 return False
         if self.first_name_before(hit.start):
             return False
-        nxt = after(text, hit.end, 3)
-        if len(nxt) == 3 and nxt[0][0] in "'’" and nxt[1][0] == "s":
-            # possessive: "Moscow's mayor" is the city, "Moscow's demands" the state
-            return fold(nxt[2][0]) not in rules.place_nouns
         if nxt and is_word(nxt[0]) and nxt[0][1] == hit.end + 1:
             word = fold(nxt[0][0])
             if word in rules.place_nouns:
