@@ -28,7 +28,7 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from app.splitter.actor_languages import fixed_offices, translated_forms
+from app.splitter.actor_languages import fixed_offices, translated_capitals, translated_forms
 from app.splitter.actor_text import fold, fold_words, slugify
 from app.splitter.types import ActorType
 
@@ -45,7 +45,9 @@ __all__ = [
     "spec_from_mapping",
 ]
 
-FormKind = Literal["name", "demonym", "plural", "capital", "metonym", "surname", "office"]
+FormKind = Literal[
+    "name", "translated", "demonym", "plural", "capital", "metonym", "surname", "office"
+]
 ACTOR_TYPES: frozenset[str] = frozenset({"person", "country", "organization", "group"})
 
 _ENTRY_FILES: tuple[tuple[str, ActorType], ...] = (
@@ -233,16 +235,24 @@ def office_bodies() -> dict[str, str]:
 
 
 def _with_translations(spec: Spec) -> Spec:
-    """The spec with its names in other languages (actor_languages) as plain names."""
+    """The spec with its names in other languages (actor_languages): names, and capitals
+    that act only when they are not a place ("Moscou a rejeté", not "à Moscou")."""
     translated = translated_forms()
     extra = [*translated.get(spec.slug, ())]
     if spec.type == "country" and spec.iso_code:
         extra.extend(translated.get(spec.iso_code, ()))
-    if not extra:
+    cities = translated_capitals().get(spec.slug, ())
+    if not extra and not cities:
         return spec
     known = {form for form, _kind in spec.forms}
-    added = tuple((form, "name") for form in dict.fromkeys(extra) if form not in known)
-    return replace(spec, forms=spec.forms + cast(tuple[tuple[str, FormKind], ...], added))
+    # German nouns are capitalised: a word before "Deutschlands" is no first name, so a
+    # name in another language is "translated", judged without that check
+    added: list[tuple[str, FormKind]] = [
+        (form, "translated") for form in dict.fromkeys(extra) if form not in known
+    ]
+    known.update(form for form, _ in added)
+    added.extend((form, "capital") for form in dict.fromkeys(cities) if form not in known)
+    return replace(spec, forms=spec.forms + tuple(added))
 
 
 def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:

@@ -54,6 +54,7 @@ class Candidate:
 _PRIORITY: dict[str, int] = {
     "ignore": 0,
     "name": 1,
+    "translated": 1,
     "metonym": 2,
     "capital": 3,
     "demonym": 4,

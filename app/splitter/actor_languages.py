@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["declined", "endings", "fixed_offices", "translated_forms"]
+__all__ = ["declined", "endings", "fixed_offices", "translated_capitals", "translated_forms"]
 
 
 @functools.cache
@@ -97,4 +97,20 @@ def translated_forms() -> dict[str, tuple[str, ...]]:
             for table in endings.values():
                 every.extend(declined(form, table))
         result[key] = tuple(dict.fromkeys(every))
+    return result
+
+
+@functools.cache
+def translated_capitals() -> dict[str, tuple[str, ...]]:
+    """Capitals in other languages per country slug, declined forms too (Киев, Киева)."""
+    data = _data()
+    tables: dict[str, dict[str, list[str]]] = data["endings"]
+    result: dict[str, tuple[str, ...]] = {}
+    for slug, written in (data.get("capitals") or {}).items():
+        every: list[str] = []
+        for form in written:
+            every.append(form)
+            for table in tables.values():
+                every.extend(declined(form, table))
+        result[slug] = tuple(dict.fromkeys(every))
     return result

@@ -141,7 +141,7 @@ class _Sentence(SentenceBase):
     def judge(self, hit: Hit, previous: Hit | None, place_before: bool) -> str | None:
         """The slug a registry hit stands for in this context, or None."""
         kind = hit.kind
-        if kind in ("name", "metonym"):
+        if kind in ("name", "metonym", "translated"):
             single = " " not in self.text[hit.start : hit.end]
             if kind == "name" and single and self.first_name_before(hit.start):
                 return None  # "Michael Jordan", "Richard Wagner"

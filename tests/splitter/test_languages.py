@@ -226,3 +226,35 @@ def test_an_office_holder_title_is_not_part_of_the_organisation() -> None:
     names = [a.name for a in split(text).statements[0].actors]
     assert "Ministry of Foreign Affairs" in names
     assert "Sergey Lavrov" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "slug"),
+    [
+        # a capital in another language acts for its state ...
+        ("Moscou a rejeté la proposition.", "fr", "russia"),
+        ("Киев настаивает на перемирии.", "ru", "ukraine"),
+        ("Warschau schickte weitere Panzer.", "de", "poland"),
+        # ... a German genitive after a capitalised noun is the state, not a surname
+        ("Die Regierung begrüßte die Zusagen Polens.", "de", "poland"),
+        # country names pycountry translates, in more countries than before
+        ("El Gobierno firmó con Marruecos un acuerdo pesquero.", "es", "morocco"),
+        ("Власти Кении закрыли границу.", "ru", "kenya"),
+    ],
+)
+def test_names_in_other_languages(text: str, language: str, slug: str) -> None:
+    (statement,) = split(text, language=language).statements
+    assert slug in {a.slug for a in statement.actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Le ministre est arrivé à Moscou lundi.", "fr"),
+        ("Делегация прибыла в Киев утром.", "ru"),
+        ("Die Delegation reiste nach Warschau.", "de"),
+    ],
+)
+def test_capitals_in_other_languages_as_places(text: str, language: str) -> None:
+    (statement,) = split(text, language=language).statements
+    assert statement.actors == ()
