@@ -213,7 +213,8 @@ def _office_table() -> tuple[dict[str, list[str]], dict[str, str]]:
         written: list[str] = []
         for office in offices:
             for name in names:
-                for form in (f"{name}'s {office}", f"{name} {office}"):
+                of_forms = (f"{office} of {name}", f"{office} of the {name}")
+                for form in (f"{name}'s {office}", f"{name} {office}", *of_forms):
                     written.append(form)
                     body_of[fold_words(form)] = body
             for demonym in demonyms:

@@ -258,3 +258,17 @@ def test_names_in_other_languages(text: str, language: str, slug: str) -> None:
 def test_capitals_in_other_languages_as_places(text: str, language: str) -> None:
     (statement,) = split(text, language=language).statements
     assert statement.actors == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        # an office before the state or body it is of
+        ("The president of Egypt received the delegation.", "abdel-fattah-el-sisi"),
+        ("She met the head of the IAEA in Vienna.", "rafael-grossi"),
+        ("The secretary general of NATO spoke first.", "mark-rutte"),
+    ],
+)
+def test_offices_before_their_state(text: str, slug: str) -> None:
+    (statement,) = split(text).statements
+    assert slug in {a.slug for a in statement.actors}
