@@ -40,6 +40,7 @@ __all__ = [
     "load_rules",
     "load_specs",
     "office_bodies",
+    "office_holders",
     "person_surnames",
     "read_yaml",
     "spec_from_mapping",
@@ -187,7 +188,7 @@ def _body_names(item: Mapping[str, Any]) -> list[str]:
 
 
 @functools.cache
-def _office_table() -> tuple[dict[str, list[str]], dict[str, str]]:
+def _office_table() -> tuple[dict[str, list[str]], dict[str, str], dict[str, dict[str, str]]]:
     """Office forms per holder slug, and the state or body each form names as well.
 
     "Kyiv's top diplomat" and "the Ukrainian foreign minister" name the state as well as
@@ -203,6 +204,7 @@ def _office_table() -> tuple[dict[str, list[str]], dict[str, str]]:
                 by_iso[str(item["iso"])] = slug
     forms: dict[str, list[str]] = {}
     body_of: dict[str, str] = {}
+    bare: dict[str, dict[str, str]] = {}
     for item in read_yaml("actors_people.yaml") or ():
         offices = _strings(item.get("offices"))
         body = str(item.get("of") or by_iso.get(str(item.get("iso")), ""))
@@ -211,7 +213,9 @@ def _office_table() -> tuple[dict[str, list[str]], dict[str, str]]:
         names = _body_names(bodies[body])
         demonyms = _strings(bodies[body].get("demonyms"))
         written: list[str] = []
+        holder = str(item.get("slug") or slugify(str(item["name"])))
         for office in offices:
+            bare.setdefault(fold_words(office), {}).setdefault(body, holder)
             for name in names:
                 of_forms = (f"{office} of {name}", f"{office} of the {name}")
                 for form in (f"{name}'s {office}", f"{name} {office}", *of_forms):
@@ -220,10 +224,10 @@ def _office_table() -> tuple[dict[str, list[str]], dict[str, str]]:
             for demonym in demonyms:
                 written.append(f"{demonym} {office}")
                 body_of[fold_words(f"{demonym} {office}")] = body
-        forms[str(item.get("slug") or slugify(str(item["name"])))] = written
+        forms[holder] = written
     for slug, written_out in fixed_offices().items():
         forms.setdefault(slug, []).extend(written_out)
-    return forms, body_of
+    return forms, body_of, bare
 
 
 def _office_forms() -> dict[str, list[str]]:
@@ -233,6 +237,11 @@ def _office_forms() -> dict[str, list[str]]:
 def office_bodies() -> dict[str, str]:
     """fold_words(office form) -> the slug of the state or body the form names."""
     return _office_table()[1]
+
+
+def office_holders() -> dict[str, dict[str, str]]:
+    """fold_words(office) -> {state or body slug: the holder's slug} ("defence minister")."""
+    return _office_table()[2]
 
 
 def _with_translations(spec: Spec) -> Spec:

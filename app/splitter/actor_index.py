@@ -106,6 +106,8 @@ class Index:
     forms: Mapping[str, Candidate] = field(default_factory=dict)  # fold_words(form) -> candidate
     # fold_words(office form) -> the state or body it names too ("Kyiv's top diplomat")
     office_bodies: Mapping[str, str] = field(default_factory=dict)
+    # fold_words(office) -> {state or body slug: holder slug}, for "the defence minister"
+    office_holders: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _case_rule(text: str) -> tuple[tuple[int, ...], bool]:
@@ -133,6 +135,7 @@ def build_index(
     rules: Rules,
     parents: Mapping[str, str],
     office_bodies: Mapping[str, str] | None = None,
+    office_holders: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Index:
     """Compile (written form, slug, kind) triples and the rules' words into an Index."""
     table: dict[str, list[Form]] = {}
@@ -186,6 +189,10 @@ def build_index(
         parents=parents,
         forms=candidates,
         office_bodies={k: v for k, v in (office_bodies or {}).items() if v in actors},
+        office_holders={
+            office: {body: holder for body, holder in by_body.items() if holder in actors}
+            for office, by_body in (office_holders or {}).items()
+        },
     )
 
 

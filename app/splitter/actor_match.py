@@ -38,7 +38,7 @@ class EntityRecognizer(Protocol):
 class _Sentence(SentenceBase):
     """The judgement of one sentence's registry hits."""
 
-    __slots__ = ("index",)
+    __slots__ = ("index", "named_offices")
 
     def __init__(
         self,
@@ -51,6 +51,7 @@ class _Sentence(SentenceBase):
     ) -> None:
         super().__init__(rules, text, state)
         self.index = index
+        self.named_offices: list[Hit] = []  # offices a name follows: read like roles
         self.scanned = scanned
         self.hits = hits
         self.blocking = [(h.start, h.end) for h in hits if h.kind not in _OPEN]
@@ -170,9 +171,41 @@ class _Sentence(SentenceBase):
         if fold(previous_word(text, hit.start)) in self.rules.former_words:
             return None  # "former Ukrainian foreign minister Dmytro Kuleba"
         if text[hit.end : hit.end + 3].lstrip(" ,")[:1].isupper():
-            self.after_role(hit)  # "Ukrainian Foreign Minister Dmytro Kuleba": the name says
+            # "Ukrainian Foreign Minister Dmytro Kuleba": the name says who, read as after a
+            # role once the registry's names are judged
+            self.named_offices.append(hit)
             return None
         return hit.slugs[0]
+
+    def bare_office(self, hit: Hit) -> None:
+        """ "The defence minister" with no state of its own: the holder's, when the sentence
+        names exactly one state or body that has one, else when earlier sentences name one
+        more often than any other."""
+        text = self.text
+        holders = self.index.office_holders.get(fold_words(text[hit.start : hit.end]))
+        if not holders or fold(previous_word(text, hit.start)) != "the":
+            return  # "former defence minister", "a defence minister", "Britain's ..." (an office)
+        if text[hit.end : hit.end + 3].lstrip(" ,")[:1].isupper():
+            return  # "the defence minister, Boris Pistorius": the name says who
+        places = self.rules.place_words  # "arrived in Poland" does not say whose
+        here = {
+            actor.slug
+            for start, actor in self.found
+            if actor.slug in holders and fold(previous_word(text, start)) not in places
+        }
+        if len(here) > 1:
+            return
+        if not here:
+            ranked = sorted(
+                ((count, slug) for slug, count in self.state.mentions.items() if slug in holders),
+                reverse=True,
+            )
+            if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+                return
+            here = {ranked[0][1]}
+        holder = self.index.actors[holders[here.pop()]]
+        self.note_person(holder.slug)
+        self.add(hit.start, hit.end, holder)
 
     def name_continues(self, end: int) -> bool:
         """True when a capitalised non-function word follows `end` directly."""
@@ -240,6 +273,9 @@ class _Sentence(SentenceBase):
                 self.found.append((hit.start, actors[parent]))
         for hit in roles:
             self.after_role(hit)
+            self.bare_office(hit)
+        for hit in self.named_offices:
+            self.after_role(hit)
         for hit in verbs:
             self.around_verb(hit)
         for hit in givens:
@@ -252,6 +288,10 @@ class _Sentence(SentenceBase):
         unique: dict[str, Actor] = {}
         for _, actor in self.found:
             unique.setdefault(actor.slug, actor)
+        mentions = self.state.mentions
+        for slug, actor in unique.items():
+            if actor.type != "person":
+                mentions[slug] = mentions.get(slug, 0) + 1
         return tuple(unique.values())
 
 

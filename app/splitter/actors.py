@@ -19,6 +19,7 @@ from app.splitter.actor_data import (
     load_rules,
     load_specs,
     office_bodies,
+    office_holders,
     person_surnames,
     read_yaml,
 )
@@ -110,7 +111,12 @@ class ActorRegistry:
             if e.type != "country" and e.type != "person" and e.iso_code in countries
         }
         return build_index(
-            forms, actors=actors, rules=self._rules, parents=parents, office_bodies=office_bodies()
+            forms,
+            actors=actors,
+            rules=self._rules,
+            parents=parents,
+            office_bodies=office_bodies(),
+            office_holders=office_holders(),
         )
 
     @classmethod

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SPLITTER_VERSION", "Splitter", "default_splitter", "split"]
 
-SPLITTER_VERSION = "1.3.0"
+SPLITTER_VERSION = "1.4.0"
 
 
 def _default_tagger(module: str, name: str) -> Any:

@@ -9,6 +9,7 @@ import pytest
 
 from app.evaluation import evaluate_folder
 from app.splitter import split
+from app.splitter.actors import ActorRegistry
 from app.splitter.language import primary_language
 
 LANGUAGES = Path(__file__).parent.parent / "fixtures" / "eval" / "languages"
@@ -272,3 +273,31 @@ def test_capitals_in_other_languages_as_places(text: str, language: str) -> None
 def test_offices_before_their_state(text: str, slug: str) -> None:
     (statement,) = split(text).statements
     assert slug in {a.slug for a in statement.actors}
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # an office with no state of its own is the holder's of the one state in view
+        (
+            ["Germany will raise spending.", "The defence minister wants more troops."],
+            "boris-pistorius",
+        ),
+        (
+            ["Poland hosted the summit.", "Later the prime minister met NATO leaders."],
+            "donald-tusk",
+        ),
+        # two states in the sentence, or a place only: nobody
+        (["Talks between Russia and Ukraine resumed.", "The foreign minister left early."], None),
+        (["The president arrived in Poland on Monday."], None),
+    ],
+)
+def test_offices_without_a_state(sentences: list[str], expected: str | None) -> None:
+    last = ActorRegistry.default().tag(sentences)[-1]
+    people = {a.slug for a in last if a.type == "person"}
+    assert people == ({expected} if expected else set())
+
+
+def test_an_office_before_a_registry_name_adds_no_one_else() -> None:
+    (statement,) = split("Russian President Putin said the talks would go on.").statements
+    assert [a.name for a in statement.actors] == ["Russia", "Vladimir Putin"]
