@@ -180,16 +180,14 @@ def load_specs() -> tuple[Spec, ...]:
 
 
 def _body_names(item: Mapping[str, Any]) -> list[str]:
-    """The English names a state or organisation goes by (capitals and seats included)."""
-    names = [str(item["name"])]
-    for key in ("aliases", "capitals", "metonyms"):
-        names.extend(_strings(item.get(key)))
-    return names
+    """The English names a state or organisation goes by."""
+    return [str(item["name"]), *_strings(item.get("aliases"))]
 
 
 @functools.cache
 def _office_table() -> tuple[dict[str, list[str]], dict[str, str], dict[str, dict[str, str]]]:
-    """Office forms per holder slug, and the state or body each form names as well.
+    """Office forms per holder slug, the state or body each form names as well, and the
+    holder of each office per state or body.
 
     "Kyiv's top diplomat" and "the Ukrainian foreign minister" name the state as well as
     the holder, as the name or demonym before a state noun does on its own.
@@ -211,6 +209,9 @@ def _office_table() -> tuple[dict[str, list[str]], dict[str, str], dict[str, dic
         if not offices or body not in bodies:
             continue
         names = _body_names(bodies[body])
+        # a capital only in the possessive: "Kyiv's top diplomat", but "the head of Kyiv"
+        # is its mayor
+        capitals = _strings(bodies[body].get("capitals"))
         demonyms = _strings(bodies[body].get("demonyms"))
         written: list[str] = []
         holder = str(item.get("slug") or slugify(str(item["name"])))
@@ -221,9 +222,12 @@ def _office_table() -> tuple[dict[str, list[str]], dict[str, str], dict[str, dic
                 for form in (f"{name}'s {office}", f"{name} {office}", *of_forms):
                     written.append(form)
                     body_of[fold_words(form)] = body
-            for demonym in demonyms:
-                written.append(f"{demonym} {office}")
-                body_of[fold_words(f"{demonym} {office}")] = body
+            for form in (
+                *(f"{city}'s {office}" for city in capitals),
+                *(f"{demonym} {office}" for demonym in demonyms),
+            ):
+                written.append(form)
+                body_of[fold_words(form)] = body
         forms[holder] = written
     for slug, written_out in fixed_offices().items():
         forms.setdefault(slug, []).extend(written_out)
