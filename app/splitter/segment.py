@@ -301,12 +301,14 @@ def _past_bidi(masked: str, bound: int) -> int:
     return bound
 
 
-# '3.Arroz', '2.мясо': a number and a period glued to the next word enumerate, never end.
-def _glued_enumerator(masked: str, bound: int) -> bool:
+# A period glued to the next letter ends no sentence: '3.Arroz' and '2.мясо' enumerate,
+# 'LL.AA.II.RR.' abbreviates. (A marker cut out between them is another matter: those
+# boundaries are added after this.)
+def _glued(masked: str, bound: int) -> bool:
     return (
         1 < bound < len(masked)
         and masked[bound - 1] == "."
-        and masked[bound - 2].isdigit()
+        and masked[bound - 2].isalnum()
         and masked[bound].isalpha()
     )
 
@@ -356,7 +358,7 @@ def segment_block(
     bounds = {
         _past_bidi(masked, bound)
         for bound in _base_boundaries(masked, language or "en")
-        if not _glued_enumerator(masked, bound)
+        if not _glued(masked, bound)
     }
     if rules is not None and rules.colon_ends and ":" in masked:
         bounds |= _colon_ends(masked, rules)

@@ -42,6 +42,9 @@ BOUNDARIES: list[tuple[str, str, list[str]]] = [
      ["La carga incluye: 1.Trigo, 2.Maíz, 3.Cebada.", "El barco zarpa mañana."]),
     ("en", "The agenda had three items: 1.Grain, 2.Ports, 3.Prisoners. Talks begin today.",
      ["The agenda had three items: 1.Grain, 2.Ports, 3.Prisoners.", "Talks begin today."]),
+    # nor does a period glued to the next letter inside an abbreviation
+    ("fr", "Le sigle « NN.UU.CC. » désigne les Nations unies. Il est rare.",
+     ["Le sigle « NN.UU.CC. » désigne les Nations unies.", "Il est rare."]),
     # Arabic: a colon after a lead-in ends it, after a speech verb it opens the quotation
     ("ar", "تحليل إخباري: ماذا تعني نتائج القمة؟ يرى المحللون أن الاتفاق هش.",
      ["تحليل إخباري:", "ماذا تعني نتائج القمة؟", "يرى المحللون أن الاتفاق هش."]),
