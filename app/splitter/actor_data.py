@@ -13,11 +13,14 @@ The files are YAML lists of entries (see app/splitter/data/actors_*.yaml):
       capitals: [Moscow]        # cities: the actor only when they act, not as a place
       metonyms: [Kremlin]       # seats of government: always the actor
       surnames: [Putin]         # persons: surname-only forms (default: derived)
+      offices: [president]      # persons: offices that stand for them with their state
+      of: nato                  # persons: the organisation the offices are of (default: iso)
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -25,8 +28,8 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from app.splitter.actor_languages import translated_forms
-from app.splitter.actor_text import fold, slugify
+from app.splitter.actor_languages import fixed_offices, translated_capitals, translated_forms
+from app.splitter.actor_text import fold, fold_words, slugify
 from app.splitter.types import ActorType
 
 __all__ = [
@@ -36,12 +39,16 @@ __all__ = [
     "Spec",
     "load_rules",
     "load_specs",
+    "office_bodies",
+    "office_holders",
     "person_surnames",
     "read_yaml",
     "spec_from_mapping",
 ]
 
-FormKind = Literal["name", "demonym", "plural", "capital", "metonym", "surname"]
+FormKind = Literal[
+    "name", "translated", "demonym", "plural", "capital", "metonym", "surname", "office"
+]
 ACTOR_TYPES: frozenset[str] = frozenset({"person", "country", "organization", "group"})
 
 _ENTRY_FILES: tuple[tuple[str, ActorType], ...] = (
@@ -87,6 +94,11 @@ class Rules:
     non_person_words: frozenset[str]  # words that make a capitalised run an organisation
     particles: frozenset[str]  # lower-case name particles (von, al, bin, da)
     given_names: tuple[str, ...]  # first names that start a person's name
+    former_words: frozenset[str] = frozenset()  # before an office: not its present holder
+    any_case_words: frozenset[str] = frozenset()  # common nouns of names, written either case
+
+
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
 
 
 def read_yaml(name: str) -> Any:
@@ -122,6 +134,12 @@ def spec_from_mapping(
         for demonym in _strings(item.get("demonyms")):
             if demonym.endswith(("an", "i")) and " " not in demonym:
                 forms.append((demonym + "s", "plural"))
+    if actor_type != "person":
+        # "the UN's atomic watchdog" as well as "the UN atomic watchdog"
+        for form, kind in list(forms):
+            head, _, rest = form.partition(" ")
+            if kind == "name" and rest and _ACRONYM.fullmatch(head):
+                forms.append((f"{head}'s {rest}", "name"))
     if actor_type == "person" and "surnames" not in item:
         full_names = [form for form, kind in forms if kind == "name"]
         for full in full_names:
@@ -152,20 +170,103 @@ def load_specs() -> tuple[Spec, ...]:
                 raise ValueError(f"{filename}: duplicate actor slug {spec.slug!r}")
             seen.add(spec.slug)
             specs.append(_with_translations(spec))
-    return tuple(specs)
+    offices = _office_forms()
+    return tuple(
+        replace(spec, forms=spec.forms + tuple((form, "office") for form in offices[spec.slug]))
+        if spec.slug in offices
+        else spec
+        for spec in specs
+    )
+
+
+def _body_names(item: Mapping[str, Any]) -> list[str]:
+    """The English names a state or organisation goes by."""
+    return [str(item["name"]), *_strings(item.get("aliases"))]
+
+
+@functools.cache
+def _office_table() -> tuple[dict[str, list[str]], dict[str, str], dict[str, dict[str, str]]]:
+    """Office forms per holder slug, the state or body each form names as well, and the
+    holder of each office per state or body.
+
+    "Kyiv's top diplomat" and "the Ukrainian foreign minister" name the state as well as
+    the holder, as the name or demonym before a state noun does on its own.
+    """
+    bodies: dict[str, Mapping[str, Any]] = {}
+    by_iso: dict[str, str] = {}
+    for filename, _ in _ENTRY_FILES[:2]:
+        for item in read_yaml(filename) or ():
+            slug = str(item.get("slug") or slugify(str(item["name"])))
+            bodies[slug] = item
+            if filename == "actors_countries.yaml" and item.get("iso"):
+                by_iso[str(item["iso"])] = slug
+    forms: dict[str, list[str]] = {}
+    body_of: dict[str, str] = {}
+    bare: dict[str, dict[str, str]] = {}
+    for item in read_yaml("actors_people.yaml") or ():
+        offices = _strings(item.get("offices"))
+        body = str(item.get("of") or by_iso.get(str(item.get("iso")), ""))
+        if not offices or body not in bodies:
+            continue
+        names = _body_names(bodies[body])
+        # a capital only in the possessive: "Kyiv's top diplomat", but "the head of Kyiv"
+        # is its mayor
+        capitals = _strings(bodies[body].get("capitals"))
+        demonyms = _strings(bodies[body].get("demonyms"))
+        written: list[str] = []
+        holder = str(item.get("slug") or slugify(str(item["name"])))
+        for office in offices:
+            bare.setdefault(fold_words(office), {}).setdefault(body, holder)
+            for name in names:
+                of_forms = (f"{office} of {name}", f"{office} of the {name}")
+                for form in (f"{name}'s {office}", f"{name} {office}", *of_forms):
+                    written.append(form)
+                    body_of[fold_words(form)] = body
+            for form in (
+                *(f"{city}'s {office}" for city in capitals),
+                *(f"{demonym} {office}" for demonym in demonyms),
+            ):
+                written.append(form)
+                body_of[fold_words(form)] = body
+        forms[holder] = written
+    for slug, written_out in fixed_offices().items():
+        forms.setdefault(slug, []).extend(written_out)
+    return forms, body_of, bare
+
+
+def _office_forms() -> dict[str, list[str]]:
+    return _office_table()[0]
+
+
+def office_bodies() -> dict[str, str]:
+    """fold_words(office form) -> the slug of the state or body the form names."""
+    return _office_table()[1]
+
+
+def office_holders() -> dict[str, dict[str, str]]:
+    """fold_words(office) -> {state or body slug: the holder's slug} ("defence minister")."""
+    return _office_table()[2]
 
 
 def _with_translations(spec: Spec) -> Spec:
-    """The spec with its names in other languages (actor_languages) as plain names."""
+    """The spec with its names in other languages (actor_languages): names, and capitals
+    that act only when they are not a place ("Moscou a rejeté", not "à Moscou")."""
     translated = translated_forms()
     extra = [*translated.get(spec.slug, ())]
     if spec.type == "country" and spec.iso_code:
         extra.extend(translated.get(spec.iso_code, ()))
-    if not extra:
+    cities = translated_capitals().get(spec.slug, ())
+    if not extra and not cities:
         return spec
     known = {form for form, _kind in spec.forms}
-    added = tuple((form, "name") for form in dict.fromkeys(extra) if form not in known)
-    return replace(spec, forms=spec.forms + cast(tuple[tuple[str, FormKind], ...], added))
+    # German nouns are capitalised: a word before "Deutschlands" is no first name, so a
+    # name in another language is "translated", judged without that check
+    added: list[tuple[str, FormKind]] = [
+        (form, "translated") for form in dict.fromkeys(extra) if form not in known
+    ]
+    known.update(form for form, _ in added)
+    added.extend((form, "capital") for form in dict.fromkeys(cities) if form not in known)
+    return replace(spec, forms=spec.forms + tuple(added))
 
 
 def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
@@ -189,6 +290,8 @@ def load_rules() -> Rules:
         non_person_words=_words(data, "non_person_words"),
         particles=_words(data, "particles"),
         given_names=_strings(data.get("given_names")),
+        former_words=_words(data, "former_words"),
+        any_case_words=_words(data, "any_case_words"),
     )
 
 

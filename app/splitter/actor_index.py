@@ -4,6 +4,7 @@ every alias, role word and reporting verb, with the case rule of each written fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -11,7 +12,7 @@ from typing import Any, Literal
 import ahocorasick
 
 from app.splitter.actor_data import FormKind, Rules
-from app.splitter.actor_text import fold_joined, fold_words
+from app.splitter.actor_text import fold, fold_joined, fold_words
 from app.splitter.types import Actor
 
 __all__ = [
@@ -53,14 +54,16 @@ class Candidate:
 _PRIORITY: dict[str, int] = {
     "ignore": 0,
     "name": 1,
+    "translated": 1,
     "metonym": 2,
     "capital": 3,
     "demonym": 4,
     "plural": 5,
-    "surname": 6,
-    "given": 7,
-    "role": 8,
-    "verb": 9,
+    "office": 6,
+    "surname": 7,
+    "given": 8,
+    "role": 9,
+    "verb": 10,
 }
 
 
@@ -101,6 +104,10 @@ class Index:
     person_surnames: Mapping[str, tuple[str, ...]]  # person slug -> surname keys
     parents: Mapping[str, str]  # national body slug -> its country's slug
     forms: Mapping[str, Candidate] = field(default_factory=dict)  # fold_words(form) -> candidate
+    # fold_words(office form) -> the state or body it names too ("Kyiv's top diplomat")
+    office_bodies: Mapping[str, str] = field(default_factory=dict)
+    # fold_words(office) -> {state or body slug: holder slug}, for "the defence minister"
+    office_holders: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _case_rule(text: str) -> tuple[tuple[int, ...], bool]:
@@ -110,12 +117,25 @@ def _case_rule(text: str) -> tuple[tuple[int, ...], bool]:
     return upper, acronym
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _proper_only(text: str, upper: tuple[int, ...], common: frozenset[str]) -> tuple[int, ...]:
+    """Upper-case offsets without those of common nouns ("Russia's Defence Ministry" is also
+    written "Russia's defence ministry"); unchanged when no proper noun would be left."""
+    loose = {m.start() for m in _WORD.finditer(text) if fold(m.group()) in common}
+    kept = tuple(i for i in upper if i not in loose)
+    return kept if kept else upper
+
+
 def build_index(
     forms: Iterable[tuple[str, str, MatchKind]],
     *,
     actors: Mapping[str, Actor],
     rules: Rules,
     parents: Mapping[str, str],
+    office_bodies: Mapping[str, str] | None = None,
+    office_holders: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Index:
     """Compile (written form, slug, kind) triples and the rules' words into an Index."""
     table: dict[str, list[Form]] = {}
@@ -127,6 +147,8 @@ def build_index(
         upper, exact = _case_rule(text)
         if case_free:
             upper, exact = (), False
+        elif slug and len(upper) > 1 and rules.any_case_words:
+            upper = _proper_only(text, upper, rules.any_case_words)
         form = Form(slug=slug, kind=kind, upper=upper, exact=exact)
         bucket = table.setdefault(fold_words(text), [])
         if form not in bucket:
@@ -166,6 +188,11 @@ def build_index(
         person_surnames={k: tuple(v) for k, v in by_person.items()},
         parents=parents,
         forms=candidates,
+        office_bodies={k: v for k, v in (office_bodies or {}).items() if v in actors},
+        office_holders={
+            office: {body: holder for body, holder in by_body.items() if holder in actors}
+            for office, by_body in (office_holders or {}).items()
+        },
     )
 
 

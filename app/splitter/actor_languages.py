@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["declined", "endings", "translated_forms"]
+__all__ = ["declined", "endings", "fixed_offices", "translated_capitals", "translated_forms"]
 
 
 @functools.cache
@@ -24,6 +24,12 @@ def _data() -> dict[str, Any]:
     text = resources.files("app.splitter").joinpath("data/actors_languages.yaml").read_text("utf-8")
     loaded: dict[str, Any] = yaml.safe_load(text)
     return loaded
+
+
+def fixed_offices() -> dict[str, list[str]]:
+    """Offices written out whole per holder slug ("Kremlin spokesman"), in any language."""
+    offices: dict[str, list[str]] = _data().get("offices") or {}
+    return offices
 
 
 def endings(language: str) -> dict[str, list[str]]:
@@ -83,8 +89,6 @@ def translated_forms() -> dict[str, tuple[str, ...]]:
             forms.setdefault(iso, []).extend(_country_names(iso, languages))
     for slug, extra in data["forms"].items():
         forms.setdefault(slug, []).extend(extra)
-    for slug, offices in data.get("offices", {}).items():
-        forms.setdefault(slug, []).extend(offices)
     result: dict[str, tuple[str, ...]] = {}
     for key, written in forms.items():
         every: list[str] = []
@@ -93,4 +97,20 @@ def translated_forms() -> dict[str, tuple[str, ...]]:
             for table in endings.values():
                 every.extend(declined(form, table))
         result[key] = tuple(dict.fromkeys(every))
+    return result
+
+
+@functools.cache
+def translated_capitals() -> dict[str, tuple[str, ...]]:
+    """Capitals in other languages per country slug, declined forms too (Киев, Киева)."""
+    data = _data()
+    tables: dict[str, dict[str, list[str]]] = data["endings"]
+    result: dict[str, tuple[str, ...]] = {}
+    for slug, written in (data.get("capitals") or {}).items():
+        every: list[str] = []
+        for form in written:
+            every.append(form)
+            for table in tables.values():
+                every.extend(declined(form, table))
+        result[slug] = tuple(dict.fromkeys(every))
     return result

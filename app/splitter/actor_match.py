@@ -38,7 +38,7 @@ class EntityRecognizer(Protocol):
 class _Sentence(SentenceBase):
     """The judgement of one sentence's registry hits."""
 
-    __slots__ = ("index",)
+    __slots__ = ("index", "named_offices")
 
     def __init__(
         self,
@@ -51,6 +51,7 @@ class _Sentence(SentenceBase):
     ) -> None:
         super().__init__(rules, text, state)
         self.index = index
+        self.named_offices: list[Hit] = []  # offices a name follows: read like roles
         self.scanned = scanned
         self.hits = hits
         self.blocking = [(h.start, h.end) for h in hits if h.kind not in _OPEN]
@@ -75,6 +76,13 @@ class _Sentence(SentenceBase):
     def capital_acts(self, hit: Hit, previous: Hit | None, place_before: bool) -> bool:
         """A capital stands for its government unless it is only a place."""
         text, rules = self.text, self.rules
+        nxt = after(text, hit.end, 3)
+        if len(nxt) == 3 and nxt[0][0] in "'’" and nxt[1][0] == "s":
+            # possessive, whatever precedes it: "Moscow's mayor" is the city, "at Moscow's
+            # request" the state
+            return fold(nxt[2][0]) not in rules.place_nouns and not self.first_name_before(
+                hit.start
+            )
         prev = before(text, hit.start, 1)
         if prev:
             word = fold(prev[0][0])
@@ -84,10 +92,6 @@ class _Sentence(SentenceBase):
                 return False
         if self.first_name_before(hit.start):
             return False
-        nxt = after(text, hit.end, 3)
-        if len(nxt) == 3 and nxt[0][0] in "'’" and nxt[1][0] == "s":
-            # possessive: "Moscow's mayor" is the city, "Moscow's demands" the state
-            return fold(nxt[2][0]) not in rules.place_nouns
         if nxt and is_word(nxt[0]) and nxt[0][1] == hit.end + 1:
             word = fold(nxt[0][0])
             if word in rules.place_nouns:
@@ -138,11 +142,13 @@ class _Sentence(SentenceBase):
     def judge(self, hit: Hit, previous: Hit | None, place_before: bool) -> str | None:
         """The slug a registry hit stands for in this context, or None."""
         kind = hit.kind
-        if kind in ("name", "metonym"):
+        if kind in ("name", "metonym", "translated"):
             single = " " not in self.text[hit.start : hit.end]
             if kind == "name" and single and self.first_name_before(hit.start):
                 return None  # "Michael Jordan", "Richard Wagner"
             return hit.slugs[0]
+        if kind == "office":
+            return self.office_holder(hit)
         if kind == "capital":
             return hit.slugs[0] if self.capital_acts(hit, previous, place_before) else None
         if kind == "demonym":
@@ -154,6 +160,52 @@ class _Sentence(SentenceBase):
                 return None  # part of a longer name: "Trump Tower"
             return self.resolve_surname(hit)
         return None
+
+    def office_holder(self, hit: Hit) -> str | None:
+        """An office stands for its holder ("Kyiv's top diplomat", "the Ukrainian foreign
+        minister") unless a former one is meant or a name follows that says who holds it."""
+        text = self.text
+        body = self.index.office_bodies.get(fold_words(text[hit.start : hit.end]))
+        if body is not None:  # "Kyiv's top diplomat" names the state too
+            self.found.append((hit.start, self.index.actors[body]))
+        if fold(previous_word(text, hit.start)) in self.rules.former_words:
+            return None  # "former Ukrainian foreign minister Dmytro Kuleba"
+        if text[hit.end : hit.end + 3].lstrip(" ,")[:1].isupper():
+            # "Ukrainian Foreign Minister Dmytro Kuleba": the name says who, read as after a
+            # role once the registry's names are judged
+            self.named_offices.append(hit)
+            return None
+        return hit.slugs[0]
+
+    def bare_office(self, hit: Hit) -> None:
+        """ "The defence minister" with no state of its own: the holder's, when the sentence
+        names exactly one state or body that has one, else when earlier sentences name one
+        more often than any other."""
+        text = self.text
+        holders = self.index.office_holders.get(fold_words(text[hit.start : hit.end]))
+        if not holders or fold(previous_word(text, hit.start)) != "the":
+            return  # "former defence minister", "a defence minister", "Britain's ..." (an office)
+        if text[hit.end : hit.end + 3].lstrip(" ,")[:1].isupper():
+            return  # "the defence minister, Boris Pistorius": the name says who
+        places = self.rules.place_words  # "arrived in Poland" does not say whose
+        here = {
+            actor.slug
+            for start, actor in self.found
+            if actor.slug in holders and fold(previous_word(text, start)) not in places
+        }
+        if len(here) > 1:
+            return
+        if not here:
+            ranked = sorted(
+                ((count, slug) for slug, count in self.state.mentions.items() if slug in holders),
+                reverse=True,
+            )
+            if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+                return
+            here = {ranked[0][1]}
+        holder = self.index.actors[holders[here.pop()]]
+        self.note_person(holder.slug)
+        self.add(hit.start, hit.end, holder)
 
     def name_continues(self, end: int) -> bool:
         """True when a capitalised non-function word follows `end` directly."""
@@ -221,6 +273,9 @@ class _Sentence(SentenceBase):
                 self.found.append((hit.start, actors[parent]))
         for hit in roles:
             self.after_role(hit)
+            self.bare_office(hit)
+        for hit in self.named_offices:
+            self.after_role(hit)
         for hit in verbs:
             self.around_verb(hit)
         for hit in givens:
@@ -233,6 +288,10 @@ class _Sentence(SentenceBase):
         unique: dict[str, Actor] = {}
         for _, actor in self.found:
             unique.setdefault(actor.slug, actor)
+        mentions = self.state.mentions
+        for slug, actor in unique.items():
+            if actor.type != "person":
+                mentions[slug] = mentions.get(slug, 0) + 1
         return tuple(unique.values())
 
 

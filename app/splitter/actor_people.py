@@ -33,6 +33,8 @@ class ArticleState:
     named: dict[str, str] = field(default_factory=dict)  # surname key -> registry slug
     adhoc: dict[str, Actor] = field(default_factory=dict)  # folded name/surname -> person
     adhoc_keys: list[str] = field(default_factory=list)  # the same, as automaton text
+    # states and bodies named in earlier sentences, with how often: whose "defence minister"
+    mentions: dict[str, int] = field(default_factory=dict)
 
     def remember(self, key: str, actor: Actor, *, probe: bool = True) -> None:
         """Link a folded name or surname to an ad-hoc person (first one wins)."""

@@ -18,6 +18,8 @@ from app.splitter.actor_data import (
     Spec,
     load_rules,
     load_specs,
+    office_bodies,
+    office_holders,
     person_surnames,
     read_yaml,
 )
@@ -108,7 +110,14 @@ class ActorRegistry:
             for e in self._entries.values()
             if e.type != "country" and e.type != "person" and e.iso_code in countries
         }
-        return build_index(forms, actors=actors, rules=self._rules, parents=parents)
+        return build_index(
+            forms,
+            actors=actors,
+            rules=self._rules,
+            parents=parents,
+            office_bodies=office_bodies(),
+            office_holders=office_holders(),
+        )
 
     @classmethod
     def default(cls) -> ActorRegistry:

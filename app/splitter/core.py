@@ -15,7 +15,7 @@ from app.splitter.types import Format, SplitResult
 
 __all__ = ["SPLITTER_VERSION", "Splitter", "default_splitter", "split"]
 
-SPLITTER_VERSION = "1.3.0"
+SPLITTER_VERSION = "1.4.0"
 
 
 class Splitter:

@@ -36,6 +36,8 @@ class LanguageRules:
     lowercase_continues: bool
     initials: bool
     final_before_capital: frozenset[str] = frozenset()
+    colon_ends: bool = False
+    colon_opens_quote: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, raw: dict[str, Any]) -> LanguageRules:
@@ -51,6 +53,8 @@ class LanguageRules:
             final_before_capital=frozenset(
                 _squeeze(a) for a in raw.get("final_before_capital", ())
             ),
+            colon_ends=bool(raw.get("colon_ends", False)),
+            colon_opens_quote=frozenset(raw.get("colon_opens_quote", ())),
         )
 
 
@@ -295,8 +299,15 @@ _WORD_AFTER = re.compile(r"\s*[\"“«„(]?(\w[\w'’-]*)")
 _NUMBER = re.compile(r"\d{1,3}")
 
 
+def _capital(char: str) -> bool:
+    """An upper-case letter, or any letter of a script without case (Arabic, Hebrew)."""
+    return char.isupper() or (char.isalpha() and not char.islower())
+
+
 def _keeps_going_in(before: str, after: str, rules: LanguageRules) -> bool:
     """True when one language's rules say the sentence goes on across this boundary."""
+    before = before.translate(_NO_BIDI)
+    after = after.translate(_NO_BIDI)
     match = _WORD_BEFORE.search(before)
     if match is None:
         return False
@@ -310,7 +321,7 @@ def _keeps_going_in(before: str, after: str, rules: LanguageRules) -> bool:
     squeezed = _squeeze(token)
     if squeezed in rules.never_final or _squeeze(before[-12:].split("(")[-1]) in rules.never_final:
         return True
-    if squeezed in rules.titles and (word[:1].isupper() or word[:1].isdigit()):
+    if squeezed in rules.titles and (_capital(word[:1]) or word[:1].isdigit()):
         return True
     if rules.initials and len(token) == 1 and token.isupper() and word[:1].isupper():
         return True
@@ -319,6 +330,48 @@ def _keeps_going_in(before: str, after: str, rules: LanguageRules) -> bool:
             return True
         return rules.ordinals and word[:1].isupper() and word not in rules.openers
     return False
+
+
+# Directional formatting characters wrap a period in right-to-left text (`د\u202a.\u202c`):
+# a boundary never falls before one, and the rules read the text without them.
+_BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = str.maketrans("", "", _BIDI_CONTROLS)
+
+
+def _past_bidi(masked: str, bound: int) -> int:
+    """The boundary moved past the directional controls that close the sentence before it."""
+    while bound < len(masked) and masked[bound] in _BIDI_CONTROLS:
+        bound += 1
+    return bound
+
+
+# A period glued to the next letter ends no sentence: '3.Arroz' and '2.мясо' enumerate,
+# 'LL.AA.II.RR.' abbreviates. (A marker cut out between them is another matter: those
+# boundaries are added after this.)
+def _glued(masked: str, bound: int) -> bool:
+    return (
+        1 < bound < len(masked)
+        and masked[bound - 1] == "."
+        and masked[bound - 2].isalnum()
+        and masked[bound].isalpha()
+    )
+
+
+_COLON_THEN_TEXT = re.compile(r"(?<!\w)(\w+)\s*:\s+(?=[^\W\d_])")
+
+
+# 'وقال الوزير:' - the verb may stand a few words before its colon, its subject between.
+_SPEECH_REACH = 4
+
+
+def _colon_ends(masked: str, rules: LanguageRules) -> set[int]:
+    """Boundaries after a colon that closes a lead-in (Arabic), not after a speech verb."""
+    found: set[int] = set()
+    for match in _COLON_THEN_TEXT.finditer(masked):
+        lead = masked[max(0, match.end(1) - 80) : match.end(1)].split()[-_SPEECH_REACH:]
+        if not any(word.strip("،,") in rules.colon_opens_quote for word in lead):
+            found.add(match.end())
+    return found
 
 
 _LIST_END = re.compile(r"(?<!\w)(\w+)\.\s+(?=[^\W\d_])")
@@ -346,7 +399,13 @@ def segment_block(
     if not masked.strip():
         return []
     rules = abbreviations.languages.get(language) if language else None
-    bounds = set(_base_boundaries(masked, language or "en"))
+    bounds = {
+        _past_bidi(masked, bound)
+        for bound in _base_boundaries(masked, language or "en")
+        if not _glued(masked, bound)
+    }
+    if rules is not None and rules.colon_ends and ":" in masked:
+        bounds |= _colon_ends(masked, rules)
     if rules is not None and rules.final_before_capital:
         bounds |= _list_ends(masked, rules)
     if rules is not None:

@@ -9,6 +9,7 @@ import pytest
 
 from app.evaluation import evaluate_folder
 from app.splitter import split
+from app.splitter.actors import ActorRegistry
 from app.splitter.language import primary_language
 
 LANGUAGES = Path(__file__).parent.parent / "fixtures" / "eval" / "languages"
@@ -36,6 +37,25 @@ BOUNDARIES: list[tuple[str, str, list[str]]] = [
      ["M. Macron a rencontré Mme Merkel.", "Ils ont parlé."]),
     ("es", "El Sr. Sánchez habló con la Sra. López. Ver pág. 5 del informe.",
      ["El Sr. Sánchez habló con la Sra. López.", "Ver pág. 5 del informe."]),
+    # a number glued to the word it enumerates is a list item, not a sentence end
+    ("es", "La carga incluye: 1.Trigo, 2.Maíz, 3.Cebada. El barco zarpa mañana.",
+     ["La carga incluye: 1.Trigo, 2.Maíz, 3.Cebada.", "El barco zarpa mañana."]),
+    ("en", "The agenda had three items: 1.Grain, 2.Ports, 3.Prisoners. Talks begin today.",
+     ["The agenda had three items: 1.Grain, 2.Ports, 3.Prisoners.", "Talks begin today."]),
+    # nor does a period glued to the next letter inside an abbreviation
+    ("fr", "Le sigle « NN.UU.CC. » désigne les Nations unies. Il est rare.",
+     ["Le sigle « NN.UU.CC. » désigne les Nations unies.", "Il est rare."]),
+    # Arabic: a colon after a lead-in ends it, after a speech verb it opens the quotation
+    ("ar", "تحليل إخباري: ماذا تعني نتائج القمة؟ يرى المحللون أن الاتفاق هش.",
+     ["تحليل إخباري:", "ماذا تعني نتائج القمة؟", "يرى المحللون أن الاتفاق هش."]),
+    ("ar", "وقال الوزير: سنواصل المحادثات غدا. ثم غادر القاعة.",
+     ["وقال الوزير: سنواصل المحادثات غدا.", "ثم غادر القاعة."]),
+    ("ar", "وصل الوفد عند الساعة 10:30 صباحا.", ["وصل الوفد عند الساعة 10:30 صباحا."]),
+    # a title in a script without case, also with its period wrapped in directional marks
+    ("ar", "التقى د. سامي حداد بالوفد. وانتهى الاجتماع مساء.",
+     ["التقى د. سامي حداد بالوفد.", "وانتهى الاجتماع مساء."]),
+    ("ar", "التقى د\u202a.\u202c سامي حداد بالوفد في عمان. وانتهى الاجتماع مساء.",
+     ["التقى د\u202a.\u202c سامي حداد بالوفد في عمان.", "وانتهى الاجتماع مساء."]),
 ]  # fmt: skip
 
 
@@ -151,11 +171,42 @@ def test_golden_rules_per_language() -> None:
         ("Kyiv's top diplomat said the talks would resume.", "andrii-sybiha"),
         ("Moscow’s top diplomat rejected the plan.", "sergey-lavrov"),
         ("The Kremlin spokesman declined to comment.", "dmitry-peskov"),
+        # offices in actors_people.yaml, after the state's name, capital or demonym
+        ("The Ukrainian defence minister visited the front.", "denys-shmyhal"),
+        ("Berlin's top diplomat flew to Warsaw.", "johann-wadephul"),
+        ("Israel’s prime minister rejected the proposal.", "benjamin-netanyahu"),
+        ("The Chinese premier opened the trade fair.", "li-qiang"),
+        ("Officials said the US defense secretary would attend.", "pete-hegseth"),
+        # and after an organisation's name, possessive or attributive
+        ("NATO's secretary general called for more spending.", "mark-rutte"),
+        ("The UN aid chief asked for access to the city.", "tom-fletcher"),
+        ("The WHO chief warned of an outbreak.", "tedros-adhanom-ghebreyesus"),
+        # organisation names with a possessive acronym or in lower case
+        ("The UN's nuclear watchdog will inspect the plant.", "iaea"),
+        ("Russia's defence ministry claimed the village.", "russia-defence-ministry"),
     ],
 )
 def test_offices_resolve_to_their_holder(text: str, slug: str) -> None:
     (statement,) = split(text).statements
     assert slug in {a.slug for a in statement.actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "named"),
+    [
+        # a former holder, or the name that follows, says who is meant
+        ("Former Ukrainian foreign minister Dmytro Kuleba spoke.", "andrii-sybiha", "ukraine"),
+        ("Russia's deputy foreign minister met the envoy.", "sergey-lavrov", "russia"),
+        ("Ex-Treasury Secretary Janet Yellen spoke.", "scott-bessent", None),
+        ("Polish Prime Minister Jan Nowak arrived.", "donald-tusk", "poland"),
+    ],
+)
+def test_offices_not_of_their_holder(text: str, holder: str, named: str | None) -> None:
+    (statement,) = split(text).statements
+    slugs = {a.slug for a in statement.actors}
+    assert holder not in slugs
+    if named is not None:
+        assert named in slugs
 
 
 @pytest.mark.parametrize(
@@ -179,3 +230,77 @@ def test_an_office_holder_title_is_not_part_of_the_organisation() -> None:
     names = [a.name for a in split(text).statements[0].actors]
     assert "Ministry of Foreign Affairs" in names
     assert "Sergey Lavrov" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "slug"),
+    [
+        # a capital in another language acts for its state ...
+        ("Moscou a rejeté la proposition.", "fr", "russia"),
+        ("Киев настаивает на перемирии.", "ru", "ukraine"),
+        ("Warschau schickte weitere Panzer.", "de", "poland"),
+        # ... a German genitive after a capitalised noun is the state, not a surname
+        ("Die Regierung begrüßte die Zusagen Polens.", "de", "poland"),
+        # country names pycountry translates, in more countries than before
+        ("El Gobierno firmó con Marruecos un acuerdo pesquero.", "es", "morocco"),
+        ("Власти Кении закрыли границу.", "ru", "kenya"),
+    ],
+)
+def test_names_in_other_languages(text: str, language: str, slug: str) -> None:
+    (statement,) = split(text, language=language).statements
+    assert slug in {a.slug for a in statement.actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Le ministre est arrivé à Moscou lundi.", "fr"),
+        ("Делегация прибыла в Киев утром.", "ru"),
+        ("Die Delegation reiste nach Warschau.", "de"),
+    ],
+)
+def test_capitals_in_other_languages_as_places(text: str, language: str) -> None:
+    (statement,) = split(text, language=language).statements
+    assert statement.actors == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        # an office before the state or body it is of
+        ("The president of Egypt received the delegation.", "abdel-fattah-el-sisi"),
+        ("She met the head of the IAEA in Vienna.", "rafael-grossi"),
+        ("The secretary general of NATO spoke first.", "mark-rutte"),
+    ],
+)
+def test_offices_before_their_state(text: str, slug: str) -> None:
+    (statement,) = split(text).statements
+    assert slug in {a.slug for a in statement.actors}
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # an office with no state of its own is the holder's of the one state in view
+        (
+            ["Germany will raise spending.", "The defence minister wants more troops."],
+            "boris-pistorius",
+        ),
+        (
+            ["Poland hosted the summit.", "Later the prime minister met NATO leaders."],
+            "donald-tusk",
+        ),
+        # two states in the sentence, or a place only: nobody
+        (["Talks between Russia and Ukraine resumed.", "The foreign minister left early."], None),
+        (["The president arrived in Poland on Monday."], None),
+    ],
+)
+def test_offices_without_a_state(sentences: list[str], expected: str | None) -> None:
+    last = ActorRegistry.default().tag(sentences)[-1]
+    people = {a.slug for a in last if a.type == "person"}
+    assert people == ({expected} if expected else set())
+
+
+def test_an_office_before_a_registry_name_adds_no_one_else() -> None:
+    (statement,) = split("Russian President Putin said the talks would go on.").statements
+    assert [a.name for a in statement.actors] == ["Russia", "Vladimir Putin"]
