@@ -311,15 +311,15 @@ def _keeps_going_in(before: str, after: str, rules: LanguageRules) -> bool:
     match = _WORD_BEFORE.search(before)
     if match is None:
         return False
+    token = re.split(r"['’]", match.group(1))[-1]  # L'art. -> art
+    squeezed = _squeeze(token)
+    if squeezed in rules.never_final or _squeeze(before[-12:].split("(")[-1]) in rules.never_final:
+        return True  # whatever follows: 'approx. €210'
     following = _WORD_AFTER.match(after)
     if following is None:
         return False
     word = following.group(1)
     if rules.lowercase_continues and word[:1].islower():
-        return True
-    token = re.split(r"['’]", match.group(1))[-1]  # L'art. -> art
-    squeezed = _squeeze(token)
-    if squeezed in rules.never_final or _squeeze(before[-12:].split("(")[-1]) in rules.never_final:
         return True
     if squeezed in rules.titles and (_capital(word[:1]) or word[:1].isdigit()):
         return True
@@ -345,16 +345,18 @@ def _past_bidi(masked: str, bound: int) -> int:
     return bound
 
 
-# A period glued to the next letter ends no sentence: '3.Arroz' and '2.мясо' enumerate,
-# 'LL.AA.II.RR.' abbreviates. (A marker cut out between them is another matter: those
-# boundaries are added after this.)
+# A period glued to what follows ends no sentence: '3.Arroz' and '2.мясо' enumerate,
+# 'LL.AA.II.RR.' and 'c.-à-d.' abbreviate, 'Madrid (EFE).- El' is a dateline's dash.
+# (A marker cut out between them is another matter: those boundaries are added after this.)
 def _glued(masked: str, bound: int) -> bool:
     return (
         1 < bound < len(masked)
         and masked[bound - 1] == "."
-        and masked[bound - 2].isalnum()
-        and masked[bound].isalpha()
+        and (masked[bound].isalpha() and masked[bound - 2].isalnum() or masked[bound] in _DASHES)
     )
+
+
+_DASHES = "-‐–—"
 
 
 _COLON_THEN_TEXT = re.compile(r"(?<!\w)(\w+)\s*:\s+(?=[^\W\d_])")

@@ -7,6 +7,22 @@ import pytest
 from app.splitter import split
 
 CASES = [
+    (  # an abbreviation that never ends a sentence, whatever follows it
+        "The assets amount to approx. €210 billion. Most sit in Belgium.",
+        ["The assets amount to approx. €210 billion.", "Most sit in Belgium."],
+    ),
+    (
+        "He met them four times, incl. a meeting in Geneva. Nothing came of it.",
+        ["He met them four times, incl. a meeting in Geneva.", "Nothing came of it."],
+    ),
+    (  # a period glued to a dash: a wire dateline, an abbreviation
+        "Madrid, 2 dic (EFE).- El Gobierno enviará misiles. Nada más.",
+        ["Madrid, 2 dic (EFE).- El Gobierno enviará misiles.", "Nada más."],
+    ),
+    (
+        "Paris pousse pour un emprunt commun, c.-à-d. une dette mutualisée. Rien de plus.",
+        ["Paris pousse pour un emprunt commun, c.-à-d. une dette mutualisée.", "Rien de plus."],
+    ),
     (  # a quotation of two sentences is two claims
         'He paused. "We are ready. We will not wait," he said.',
         ["He paused.", '"We are ready.', 'We will not wait," he said.'],
