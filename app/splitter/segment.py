@@ -352,7 +352,7 @@ def _glued(masked: str, bound: int) -> bool:
     return (
         1 < bound < len(masked)
         and masked[bound - 1] == "."
-        and (masked[bound].isalpha() and masked[bound - 2].isalnum() or masked[bound] in _DASHES)
+        and ((masked[bound].isalpha() and masked[bound - 2].isalnum()) or masked[bound] in _DASHES)
     )
 
 
