@@ -69,6 +69,7 @@ class Abbreviations:
 
     titles: frozenset[str]
     before_number: frozenset[str]
+    never_final: frozenset[str]  # in any language: 'approx. €210'
     months: frozenset[str]
     acronym_continuations: frozenset[str]
     time_zones: frozenset[str]
@@ -87,6 +88,7 @@ class Abbreviations:
         return cls(
             titles=frozenset(raw["titles"]),
             before_number=frozenset(raw["before_number"]),
+            never_final=frozenset(raw["never_final"]),
             months=frozenset(raw["months"]),
             acronym_continuations=frozenset(raw["acronym_continuations"]),
             time_zones=frozenset(raw["time_zones"]),
@@ -220,6 +222,8 @@ def _keeps_going(before: str, after: str, abbreviations: Abbreviations) -> bool:
     if match is None:
         return False
     token = match.group(1).lower()
+    if token in abbreviations.never_final:
+        return True
     nxt = after.lstrip()[:1]
     if not nxt:
         return False
@@ -306,8 +310,10 @@ def _capital(char: str) -> bool:
 
 def _keeps_going_in(before: str, after: str, rules: LanguageRules) -> bool:
     """True when one language's rules say the sentence goes on across this boundary."""
-    before = before.translate(_NO_BIDI)
-    after = after.translate(_NO_BIDI)
+    if not before.isascii():  # an ASCII text holds no directional control
+        before = before.translate(_NO_BIDI)
+    if not after.isascii():
+        after = after.translate(_NO_BIDI)
     match = _WORD_BEFORE.search(before)
     if match is None:
         return False
