@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from app.splitter import SplitResult, Splitter, default_splitter
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.registry import ActorRegistry
+from app.splitter.core import Splitter, default_splitter
 from app.splitter.sources import default_registry
 from app.splitter.text import fold
+from app.splitter.types import SplitResult
 
 __all__ = ["EvalReport", "evaluate_folder", "format_cases", "format_report"]
 

@@ -20,7 +20,7 @@ from app.links import article_url, claim_url
 from app.repository.claim_query import SNIPPET_END, SNIPPET_START
 from app.repository.claims import ClaimRows
 from app.repository.sql import utc
-from app.splitter import Citation, Integrity, Source, SplitResult
+from app.splitter.types import Citation, Integrity, Source, SplitResult
 
 __all__ = [
     "Utf16Offsets",

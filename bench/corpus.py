@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from app.splitter import known_sources
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.registry import ActorRegistry
+from app.splitter.sources import known_sources
 
 __all__ = ["SOURCE_COUNT", "Article", "Cast", "article", "cast"]
 

@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.splitter import split
+from app.splitter.core import split
 from app.splitter.text import fold
 
 # pySBD's test file per language, by the ISO 639-1 code the splitter takes.

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 from app.splitter.types import Format
 
 KB = 1024

@@ -66,7 +66,7 @@ def _page(root: Path, key: str) -> str:
 
 
 def _claimsapi() -> Callable[[str], list[str]]:
-    from app.splitter import split
+    from app.splitter.core import split
 
     def run(html: str) -> list[str]:
         return [s.text for s in split(html, format="html").statements]
@@ -76,7 +76,7 @@ def _claimsapi() -> Callable[[str], list[str]]:
 
 def _statements(text: str) -> list[str]:
     """An extractor's plain text through the splitter, so both count statements alike."""
-    from app.splitter import split
+    from app.splitter.core import split
 
     return [s.text for s in split(text, format="text").statements]
 

@@ -43,9 +43,9 @@ from app.services.ingest.store import (
 )
 from app.services.registries import sync_registries
 from app.services.splitters import SplitterSetup
-from app.splitter import Splitter
-from app.splitter.actors import ActorRegistry
-from app.splitter.topics import TopicTaxonomy
+from app.splitter.actors.registry import ActorRegistry
+from app.splitter.core import Splitter
+from app.splitter.topics.taxonomy import TopicTaxonomy
 from bench import corpus
 
 __all__ = ["DEFAULT_DB", "check_counters", "main"]

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 from app.splitter.types import Format
 
 WORDS = [

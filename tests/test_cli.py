@@ -173,7 +173,7 @@ def test_serving_processes_share_the_cores_for_splitting(
 def test_ingest_on_an_unmigrated_database_says_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Issue 15: a clear message, not a traceback.
+    # A clear message, not a traceback.
     article = tmp_path / "a.txt"
     article.write_text("Talks resumed on Monday (Reuters).\n", encoding="utf-8")
     monkeypatch.setenv("CLAIMS_DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")

@@ -84,7 +84,7 @@ def test_every_field_has_a_description_and_an_example(served: dict[str, Any]) ->
 
 
 def test_errors_are_documented_as_problems(served: dict[str, Any]) -> None:
-    # Issue 15: every error response of every operation is a typed Problem, under the
+    # Every error response of every operation is a typed Problem, under the
     # media type errors are sent with, so a generated client parses it.
     untyped = [
         f"{method.upper()} {path} {status}"
@@ -149,7 +149,7 @@ def test_the_document_is_valid_openapi(served: dict[str, Any]) -> None:
 
 
 def test_the_readme_route_table_is_the_documents() -> None:
-    # Issue 15: the README documents every route and parameter, and cannot drift.
+    # The README documents every route and parameter, and cannot drift.
     committed = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert with_routes_table(readme, committed) == readme, (

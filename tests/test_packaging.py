@@ -1,4 +1,4 @@
-"""Issue 15: the package metadata builds the same tomorrow (SPDX license, pinned backend)."""
+"""The package metadata builds the same tomorrow (SPDX license, pinned backend)."""
 
 from __future__ import annotations
 

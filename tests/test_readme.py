@@ -1,4 +1,4 @@
-"""Issue 15: the README's walkthrough runs as written against a live service."""
+"""The README's walkthrough runs as written against a live service."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.errors import ClientGone
 from app.services.split_guard import INLINE_BYTES, SplitGuard, SplitTooCostly
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 from tests.api.helpers import assert_problem
 from tests.reliability.server import alive
 

@@ -12,8 +12,8 @@ import pytest
 from app.schemas import ArticleIn
 from app.services.ingest.check import ArticleProblem
 from app.services.ingest.pool import SplitPool, prepare_or_problem
-from app.splitter import Splitter
-from app.splitter.actors import ActorEntry, ActorRegistry
+from app.splitter.actors.registry import ActorEntry, ActorRegistry
+from app.splitter.core import Splitter
 
 
 def _articles(count: int) -> list[ArticleIn | ArticleProblem]:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from app import schemas
 from app.repository.claims import ClaimRows
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 from app.views import (
     article_json,
     article_summary_json,

@@ -23,7 +23,7 @@ from app.services.ingest.check import check_size
 from app.services.split_guard import SplitGuard
 from app.services.splitters import SplitterCache, SplitterSetup
 from app.settings import Settings
-from app.splitter import Format, SplitResult
+from app.splitter.types import Format, SplitResult
 
 __all__ = [
     "LOCATION_HEADER",

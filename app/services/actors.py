@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, NotFound
 from app.repository.entities import actor_slug_by_name, entity_by_slug, save_actor
 from app.schemas import ActorIn
-from app.splitter.actor_text import slugify
+from app.splitter.actors.text import slugify
 
 __all__ = ["add_actor", "set_actor_aliases"]
 

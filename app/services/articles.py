@@ -21,8 +21,8 @@ from app.repository.writes import article_source, serialise_writes
 from app.repository.writes import delete_article as delete_article_rows
 from app.services.claims import claims_by_ids
 from app.services.ingest.store import ReprocessOutcome, store_resplit
-from app.splitter import Splitter
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.registry import ActorRegistry
+from app.splitter.core import Splitter
 from app.views import article_json, article_summary_json
 
 __all__ = [

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.repository.entities import ensure_entities, upsert_topics
-from app.splitter import Actor, known_sources
-from app.splitter.actors import ActorEntry, ActorRegistry
-from app.splitter.topics import TopicTaxonomy
+from app.splitter.actors.registry import ActorEntry, ActorRegistry
+from app.splitter.sources import known_sources
+from app.splitter.topics.taxonomy import TopicTaxonomy
+from app.splitter.types import Actor
 from app.views import source_json
 
 __all__ = ["actor_rows", "sync_registries", "topic_row"]

@@ -31,8 +31,8 @@ from anyio import to_thread
 
 from app.errors import AppError, ClientGone
 from app.services.ingest.pool import exit_when_gone, process_context
-from app.splitter import SplitResult, Splitter
-from app.splitter.types import Format
+from app.splitter.core import Splitter
+from app.splitter.types import Format, SplitResult
 
 __all__ = ["INLINE_BYTES", "ClientGone", "SplitGuard", "SplitTooCostly"]
 

@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from app.repository.entities import actor_edit_stamp, edited_actors
 from app.settings import InvalidSettingsError, Settings
-from app.splitter import Splitter
-from app.splitter.actor_ner import SpacyRecognizer
-from app.splitter.actors import ActorEntry, ActorRegistry
-from app.splitter.topics import TopicTaxonomy
+from app.splitter.actors.ner import SpacyRecognizer
+from app.splitter.actors.registry import ActorEntry, ActorRegistry
+from app.splitter.core import Splitter
+from app.splitter.topics.taxonomy import TopicTaxonomy
 
 __all__ = ["SplitterCache", "SplitterSetup", "splitter_for"]
 

@@ -147,7 +147,7 @@ def _nominatives() -> tuple[tuple[str, str], ...]:
 
 
 def _declension(language: str) -> dict[str, list[str]]:
-    from app.splitter.actor_languages import endings
+    from app.splitter.actors.languages import endings
 
     return endings(language)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.registry import ActorRegistry
 from app.splitter.attribution import InlineAttribution
 from app.splitter.furniture import FurnitureRules
 from app.splitter.pipeline import ActorTagger, State, Tools, TopicTagger, run
 from app.splitter.segment import Abbreviations
 from app.splitter.sources import default_registry
-from app.splitter.topics import TopicTaxonomy
+from app.splitter.topics.taxonomy import TopicTaxonomy
 from app.splitter.types import Format, SplitResult
 
 __all__ = ["SPLITTER_VERSION", "Splitter", "default_splitter", "split"]

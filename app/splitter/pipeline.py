@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.splitter.attribution import InlineAttribution
-from app.splitter.blocks import extract_blocks
+from app.splitter.blocks.extract import extract_blocks
 from app.splitter.citing import own_citations
 from app.splitter.context import context_citations, context_topics
 from app.splitter.furniture import FurnitureRules

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from app.schemas import BatchResult
 from app.services.ingest import store as batch_services
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 from tests.api.helpers import article_body, assert_problem
 
 NDJSON = {"content-type": "application/x-ndjson"}

@@ -179,7 +179,7 @@ def test_get_claim(client: TestClient, stored: dict[str, dict[str, object]]) -> 
 def test_unknown_filter_values_match_nothing(
     client: TestClient, params: dict[str, object], named: str
 ) -> None:
-    # Issue 15: as GitHub's and Datasette's filters, an unknown value is no error.
+    # As GitHub's and Datasette's filters, an unknown value is no error.
     response = client.get("/v1/claims", params=params)
     assert response.status_code == 200
     assert response.json()["items"] == []
@@ -211,7 +211,7 @@ def test_limit_out_of_range_is_422(client: TestClient, limit: object) -> None:
     "path", ["/v1/claims", "/v1/facets", "/v1/articles", "/v1/changes", "/v1/sources"]
 )
 def test_unknown_parameters_are_ignored(client: TestClient, path: str) -> None:
-    # Issue 15: what analytics and cache-busters add must not fail a page (GitHub, Datasette).
+    # What analytics and cache-busters add must not fail a page (GitHub, Datasette).
     plain = client.get(path)
     tagged = client.get(path, params={"utm_source": "newsletter", "_": "1733130000"})
     assert tagged.status_code == 200

@@ -1,4 +1,4 @@
-"""Issue 15: strict requests, links from CLAIMS_PUBLIC_URL (never the Host), CORS for scripts."""
+"""Strict requests, links from CLAIMS_PUBLIC_URL (never the Host), CORS for scripts."""
 
 from __future__ import annotations
 

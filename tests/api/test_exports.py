@@ -53,7 +53,7 @@ def test_ndjson_streams_every_claim_in_bounded_batches(
 def test_format_and_accept_of_earlier_versions_redirect_to_the_export(
     client: TestClient,
 ) -> None:
-    # Issue 15: one schema per operation; the old ways in answer 308 to the export's path.
+    # One schema per operation; the old ways in answer 308 to the export's path.
     post_article(client, "grain.txt")
     moved = client.get(
         "/v1/claims",

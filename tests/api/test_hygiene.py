@@ -99,5 +99,5 @@ def test_non_ascii_aliases_are_stored_as_text_and_found_in_any_case(
 
 def test_a_backslash_matches_only_a_backslash(client: TestClient) -> None:
     assert client.get("/v1/actors", params={"q": "\\"}).json()["items"] == []
-    # an unknown value matches nothing (issue 15): the escaped form finds no actor
+    # an unknown value matches nothing: the escaped form finds no actor
     assert client.get("/v1/claims", params={"actor": "\\u0160"}).json()["items"] == []

@@ -1,4 +1,4 @@
-"""Issue 17: the language of an article, given or detected, stored, returned, filtered, faceted."""
+"""The language of an article, given or detected, stored, returned, filtered, faceted."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 12, kind 8: publishers named in any script are distinct sources a client can filter by."""
+"""Publishers named in any script are distinct sources a client can filter by."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from app.api import claims as claim_routes
 from app.db import is_sqlite
 from app.migrate import upgrade
 from app.repository.claim_query import resolve_query
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 from tests.api.helpers import assert_problem, post_article
 from tests.reliability.server import alive, descendants, running_service
 

@@ -27,7 +27,7 @@ CHECKS = (
     "allow_header_conformance",
     "use_after_free",
     "ensure_resource_availability",
-    # Issue 15: a request that violates the schema (a number for a date-time, an
+    # A request that violates the schema (a number for a date-time, an
     # unknown body field, a value outside an enum) must be rejected, not served.
     "negative_data_rejection",
 )

@@ -1,4 +1,4 @@
-"""Issue 15: clients generated from the committed openapi.json work against a live service.
+"""Clients generated from the committed openapi.json work against a live service.
 
 A Python client (openapi-python-client) ingests, lists by source, follows cursors
 to the end, downloads the NDJSON export and reads typed Problems; the document

@@ -1,4 +1,4 @@
-"""Golden tables for the actor tagger (app/splitter/actors.py)."""
+"""Golden tables for the actor tagger (app/splitter/actors/registry.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.evaluation import evaluate_folder
-from app.splitter.actor_text import fold, slugify
-from app.splitter.actors import ActorEntry, ActorRegistry
+from app.splitter.actors.registry import ActorEntry, ActorRegistry
+from app.splitter.actors.text import fold_letters, slugify
 from app.splitter.types import ActorType
 
 
@@ -277,7 +277,7 @@ def test_registry_size_and_shape(registry: ActorRegistry) -> None:
 
 
 def test_registry_covers_the_g20_and_conflict_countries(registry: ActorRegistry) -> None:
-    people = {fold(e.name) for e in registry.entries() if e.type == "person"}
+    people = {fold_letters(e.name) for e in registry.entries() if e.type == "person"}
     for name in [
         "Vladimir Putin",
         "Volodymyr Zelensky",
@@ -297,7 +297,7 @@ def test_registry_covers_the_g20_and_conflict_countries(registry: ActorRegistry)
         "Mohammed bin Salman",
         "Mark Rutte",
     ]:
-        assert fold(name) in people, name
+        assert fold_letters(name) in people, name
 
 
 def test_default_is_cached_and_fast() -> None:
@@ -310,7 +310,7 @@ def test_default_is_cached_and_fast() -> None:
 def test_spacy_recognizer_with_a_stand_in_pipeline(registry: ActorRegistry) -> None:
     from types import SimpleNamespace
 
-    from app.splitter.actor_ner import SpacyRecognizer
+    from app.splitter.actors.ner import SpacyRecognizer
 
     def nlp(text: str) -> SimpleNamespace:
         ents = []

@@ -1,10 +1,11 @@
-"""Issue 12: every common citation layout gives the same statements with the same sources."""
+"""Every common citation layout gives the same statements with the same sources."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.splitter import SplitResult, split
+from app.splitter.core import split
+from app.splitter.types import SplitResult
 from tests.splitter.citation_layouts import ARTICLES, Rendering, all_layouts, renderings
 
 QUICK = renderings(cells=1)

@@ -7,13 +7,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.splitter.actor_index import automaton_text, find_hits, scan_sentences
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.index import automaton_text, find_hits, scan_sentences
+from app.splitter.actors.registry import ActorRegistry
 from app.splitter.attribution import _OUTLET_WORD, _names_outlet
 from app.splitter.furniture import has_terminal
 from app.splitter.segment import _ACRONYM_THEN_CAP
 from app.splitter.text import fold
-from app.splitter.topics import TopicTaxonomy
+from app.splitter.topics.taxonomy import TopicTaxonomy
 
 REGISTRY = ActorRegistry.default()
 TAXONOMY = TopicTaxonomy.default()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.splitter import split
+from app.splitter.core import split
 from app.splitter.markers import MARKER_PATTERNS
 from app.splitter.text import fold
 

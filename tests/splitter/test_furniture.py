@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.splitter import split
+from app.splitter.core import split
 from app.splitter.furniture import FurnitureRules
 
 PAGE = """Skip to content
@@ -66,7 +66,7 @@ def test_html_drops_navigation_and_uses_h1() -> None:
     ],
 )
 def test_a_line_ending_in_a_picture_credit_is_a_caption(line: str) -> None:
-    """Issue 3: captions are not statements, even when they read like a sentence."""
+    """Captions are not statements, even when they read like a sentence."""
     text = f"Headline here\n\nPrices rose on Monday.\n{line}\nMarkets fell."
     assert [s.text for s in split(text).statements] == ["Prices rose on Monday.", "Markets fell."]
 

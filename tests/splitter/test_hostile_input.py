@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 from app.splitter.types import SplitResult
 
 SPLITTER = Splitter()

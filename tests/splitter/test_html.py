@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from app.splitter import split
-from app.splitter.html_guard import guard_html
+from app.splitter.blocks.html_guard import guard_html
+from app.splitter.core import split
 
 
 @pytest.mark.parametrize(

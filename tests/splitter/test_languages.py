@@ -1,4 +1,4 @@
-"""Issue 17: languages - detection, per-language boundaries, cues and actors across languages."""
+"""Languages - detection, per-language boundaries, cues and actors across languages."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.evaluation import evaluate_folder
-from app.splitter import split
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.registry import ActorRegistry
+from app.splitter.core import split
 from app.splitter.language import primary_language
 
 LANGUAGES = Path(__file__).parent.parent / "fixtures" / "eval" / "languages"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.splitter import SplitResult, split
+from app.splitter.core import split
 from app.splitter.sources import SourceRegistry, slugify
+from app.splitter.types import SplitResult
 
 BODY = (
     "Grain prices rose sharply on Monday.[1] Traders blamed the frost.[2][3]\n\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.splitter import split
+from app.splitter.core import split
 
 REFS = "\n\n[1] Reuters\n[2] CNN\n[3] BBC News\n[4] Al Jazeera\n[6] Financial Times"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 from app.splitter.markers import find_markers
 from app.splitter.text import BlockBuilder, cut_markers, fold
 

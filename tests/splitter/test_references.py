@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.splitter import split
+from app.splitter.core import split
 
 CASES = [
     ("[1] Reuters\n[2] CNN", [("1", "Reuters"), ("2", "CNN")]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.splitter import split
+from app.splitter.core import split
 
 CASES = [
     (  # an abbreviation that never ends a sentence, whatever follows it

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.splitter import known_sources, split
-from app.splitter.sources import default_registry
+from app.splitter.core import split
+from app.splitter.sources import default_registry, known_sources
 
 
 def test_registry_is_large_and_unique() -> None:
@@ -30,7 +30,7 @@ def test_registry_is_large_and_unique() -> None:
             "The Kyiv Independent",
         ),
         ("https://news.example.co.uk/a", "example.co.uk"),
-        # issue 3: the publisher before a quoted title when only a year follows it
+        # the publisher before a quoted title when only a year follows it
         ('Nature Energy, "Frequency stability in low-inertia grids", 2021.', "Nature Energy"),
         ('Grid Weekly - "When the wind drops"', "Grid Weekly"),
     ],

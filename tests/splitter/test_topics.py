@@ -1,4 +1,4 @@
-"""Golden tables for the topic tagger (app/splitter/topics.py)."""
+"""Golden tables for the topic tagger (app/splitter/topics/taxonomy.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.splitter.topic_match import inflections, pattern_keys
-from app.splitter.topics import TopicEntry, TopicTaxonomy
+from app.splitter.topics.match import inflections, pattern_keys
+from app.splitter.topics.taxonomy import TopicEntry, TopicTaxonomy
 
 SLUGS = {
     "diplomacy",

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.splitter import PageMeta, split
-from app.splitter.main_content import is_whole_page
+from app.splitter.blocks.main_content import is_whole_page
+from app.splitter.core import split
+from app.splitter.types import PageMeta
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
 NEWS = (PAGES / "news_page.html").read_text(encoding="utf-8")

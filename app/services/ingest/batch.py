@@ -18,7 +18,7 @@ from app.services.ingest.check import ArticleProblem, checked_article
 from app.services.ingest.pool import POOL_MINIMUM, SplitPool
 from app.services.ingest.store import Prepared, store_prepared
 from app.services.splitters import SplitterSetup
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.registry import ActorRegistry
 from app.views import batch_json
 
 __all__ = ["MAX_BATCH_ITEMS", "ingest_batch", "parse_batch", "parse_ndjson_line", "store_batch"]

@@ -23,7 +23,7 @@ from app.errors import (
 )
 from app.models import MAX_POSITION
 from app.schemas import ArticleIn
-from app.splitter import SplitResult
+from app.splitter.types import SplitResult
 
 __all__ = [
     "ArticleProblem",

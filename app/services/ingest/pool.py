@@ -23,7 +23,7 @@ from itertools import islice
 from app.schemas import ArticleIn
 from app.services.ingest.check import ArticleProblem, split_problem
 from app.services.ingest.store import Prepared, prepare_article
-from app.splitter import Splitter
+from app.splitter.core import Splitter
 
 __all__ = [
     "POOL_MINIMUM",

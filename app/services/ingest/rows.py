@@ -15,8 +15,8 @@ from app.repository.entities import ensure_entities
 from app.repository.kinds import CITATION_KINDS
 from app.repository.writes import ClaimRow
 from app.services.registries import actor_rows, topic_row
-from app.splitter import Citation, SplitResult
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.registry import ActorRegistry
+from app.splitter.types import Citation, SplitResult
 from app.views import Utf16Offsets, integrity_json, source_json
 
 __all__ = ["SplitRows", "split_rows", "text_hash"]

@@ -33,8 +33,9 @@ from app.repository.writes import (
 from app.schemas import MAX_URL_CHARS, ArticleIn, as_utc
 from app.services.ingest.check import ArticleProblem, check_statements
 from app.services.ingest.rows import split_rows, text_hash
-from app.splitter import SplitResult, Splitter
-from app.splitter.actors import ActorRegistry
+from app.splitter.actors.registry import ActorRegistry
+from app.splitter.core import Splitter
+from app.splitter.types import SplitResult
 
 __all__ = [
     "GROUP_ARTICLES",

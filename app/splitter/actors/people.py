@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.splitter.actor_data import Rules
-from app.splitter.actor_index import Hit
-from app.splitter.actor_text import fold, fold_words, slugify
-from app.splitter.actor_tokens import Tok, after, bare, before, is_cap, is_word
+from app.splitter.actors.data import Rules
+from app.splitter.actors.index import Hit
+from app.splitter.actors.text import fold_letters, fold_words, slugify
+from app.splitter.actors.tokens import Tok, after, bare, before, is_cap, is_word
 from app.splitter.types import Actor
 
 __all__ = ["ArticleState", "SentenceBase"]
@@ -94,7 +94,7 @@ class SentenceBase:
                 run.append(tok)
                 if tok[0].endswith(_POSSESSIVE):
                     break
-            elif run and is_word(tok) and fold(tok[0]) in particles:
+            elif run and is_word(tok) and fold_letters(tok[0]) in particles:
                 run.append(tok)
             else:
                 break
@@ -113,12 +113,12 @@ class SentenceBase:
         if words[-1].endswith(_POSSESSIVE):
             words[-1] = words[-1][:-2]
         name = " ".join(words)
-        key = fold(name)
+        key = fold_letters(name)
         actor = self.state.adhoc.get(key)
         if actor is None:
             actor = Actor(slug=slugify(name), name=name, type="person")
             self.state.remember(key, actor, probe=False)
-            self.state.remember(fold(words[-1]), actor)
+            self.state.remember(fold_letters(words[-1]), actor)
         self.add(start, end, actor)
 
     def after_role(self, hit: Hit) -> None:
@@ -131,7 +131,7 @@ class SentenceBase:
         if toks and toks[0][0] == ",":
             toks = toks[1:]
         titles = self.rules.title_words
-        while toks and is_word(toks[0]) and fold(toks[0][0]) in titles:
+        while toks and is_word(toks[0]) and fold_letters(toks[0][0]) in titles:
             toks = toks[1:]
         run = self.name_run(toks)
         # a lone word after a lower-case role ("an official Gaza ...") is too weak; after
@@ -139,7 +139,7 @@ class SentenceBase:
         if (
             len(run) == 1
             and not text[hit.start].isupper()
-            and fold(run[0][0]) not in self.state.adhoc
+            and fold_letters(run[0][0]) not in self.state.adhoc
         ):
             return
         if run:
@@ -152,7 +152,7 @@ class SentenceBase:
             return  # quick exit: no capitalised word follows
         prev = before(text, hit.start, 1)
         if prev and is_cap(prev[0]) and prev[0][2] == hit.start - 1:
-            key = fold(prev[0][0])
+            key = fold_letters(prev[0][0])
             rules = self.rules
             if key not in rules.stopwords and key not in rules.title_words:
                 return  # inside a longer name: "Second Thomas Shoal", "Port Louis"
@@ -193,7 +193,7 @@ class SentenceBase:
             subject = self.subject_before(hit.start)
             if len(subject) >= 2:
                 prev = before(text, subject[0][1], 1)
-                if not (prev and fold(prev[0][0]) in _DETERMINERS):
+                if not (prev and fold_letters(prev[0][0]) in _DETERMINERS):
                     self.adhoc_person(subject)
                     return
         if tail[:1].isupper():

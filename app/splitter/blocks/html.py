@@ -21,9 +21,9 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from app.splitter.html_guard import guard_html
+from app.splitter.blocks.html_guard import guard_html
+from app.splitter.blocks.page_meta import LD_JSON_MAX, page_meta
 from app.splitter.markers import expand_labels
-from app.splitter.page_meta import LD_JSON_MAX, page_meta
 from app.splitter.text import Block, BlockBuilder, BlockKind, Marker
 from app.splitter.types import PageMeta
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import ahocorasick
 
-from app.splitter.actor_text import fold_joined, fold_words
+from app.splitter.actors.text import fold_joined, fold_words
 
 __all__ = ["PatternMatcher", "inflections", "pattern_keys"]
 

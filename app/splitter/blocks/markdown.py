@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from app.splitter.inline_markdown import LinkCitation, render_inline
+from app.splitter.blocks.inline_markdown import LinkCitation, render_inline
 from app.splitter.text import Block, BlockBuilder, BlockKind, Marker
 
 __all__ = ["markdown_blocks"]

@@ -4,7 +4,7 @@
 * a demonym is its state only before a state noun ("Russian officials");
 * a capital is its state only when it acts ("Moscow said"), not as a place ("in Moscow");
 * a surname alone is its person unless a given name precedes it ("Melania Trump");
-* then people outside the registry (app/splitter/actor_people.py) and extra recognisers.
+* then people outside the registry (app/splitter/actors/people.py) and extra recognisers.
 
 Everything an article teaches the tagger lives in one `ArticleState` per call.
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from app.splitter.actor_data import Rules
-from app.splitter.actor_index import Hit, Index, automaton_text, find_hits, scan_sentences
-from app.splitter.actor_people import ArticleState, SentenceBase
-from app.splitter.actor_text import fold, fold_words, slugify
-from app.splitter.actor_tokens import after, bare, before, is_cap, is_word, previous_word
+from app.splitter.actors.data import Rules
+from app.splitter.actors.index import Hit, Index, automaton_text, find_hits, scan_sentences
+from app.splitter.actors.people import ArticleState, SentenceBase
+from app.splitter.actors.text import fold_letters, fold_words, slugify
+from app.splitter.actors.tokens import after, bare, before, is_cap, is_word, previous_word
 from app.splitter.types import Actor, ActorType
 
 __all__ = ["ArticleState", "EntityRecognizer", "tag_sentence", "tag_sentences"]
@@ -80,12 +80,12 @@ class _Sentence(SentenceBase):
         if len(nxt) == 3 and nxt[0][0] in "'’" and nxt[1][0] == "s":
             # possessive, whatever precedes it: "Moscow's mayor" is the city, "at Moscow's
             # request" the state
-            return fold(nxt[2][0]) not in rules.place_nouns and not self.first_name_before(
+            return fold_letters(nxt[2][0]) not in rules.place_nouns and not self.first_name_before(
                 hit.start
             )
         prev = before(text, hit.start, 1)
         if prev:
-            word = fold(prev[0][0])
+            word = fold_letters(prev[0][0])
             if word in _CONJUNCTIONS and previous is not None and previous.kind == "capital":
                 return not place_before  # "in Moscow and Kyiv": both places
             if word in rules.place_words:
@@ -93,7 +93,7 @@ class _Sentence(SentenceBase):
         if self.first_name_before(hit.start):
             return False
         if nxt and is_word(nxt[0]) and nxt[0][1] == hit.end + 1:
-            word = fold(nxt[0][0])
+            word = fold_letters(nxt[0][0])
             if word in rules.place_nouns:
                 return False
             if is_cap(nxt[0]) and word not in rules.stopwords:
@@ -102,7 +102,7 @@ class _Sentence(SentenceBase):
 
     def after_the(self, start: int) -> bool:
         """True when the word before `start` is the article "the"."""
-        return fold(previous_word(self.text, start)) == "the"
+        return fold_letters(previous_word(self.text, start)) == "the"
 
     def demonym_acts(self, hit: Hit) -> bool:
         """A demonym stands for its state before a state noun ("Russian officials"),
@@ -110,7 +110,7 @@ class _Sentence(SentenceBase):
         rules = self.rules
         words = 0
         toks = after(self.text, hit.end, 6)
-        if toks and self.after_the(hit.start) and fold(toks[0][0]) in rules.predicates:
+        if toks and self.after_the(hit.start) and fold_letters(toks[0][0]) in rules.predicates:
             return True
         for tok in toks:
             if tok[0] == "-":
@@ -168,7 +168,7 @@ class _Sentence(SentenceBase):
         body = self.index.office_bodies.get(fold_words(text[hit.start : hit.end]))
         if body is not None:  # "Kyiv's top diplomat" names the state too
             self.found.append((hit.start, self.index.actors[body]))
-        if fold(previous_word(text, hit.start)) in self.rules.former_words:
+        if fold_letters(previous_word(text, hit.start)) in self.rules.former_words:
             return None  # "former Ukrainian foreign minister Dmytro Kuleba"
         if text[hit.end : hit.end + 3].lstrip(" ,")[:1].isupper():
             # "Ukrainian Foreign Minister Dmytro Kuleba": the name says who, read as after a
@@ -183,7 +183,7 @@ class _Sentence(SentenceBase):
         more often than any other."""
         text = self.text
         holders = self.index.office_holders.get(fold_words(text[hit.start : hit.end]))
-        if not holders or fold(previous_word(text, hit.start)) != "the":
+        if not holders or fold_letters(previous_word(text, hit.start)) != "the":
             return  # "former defence minister", "a defence minister", "Britain's ..." (an office)
         if text[hit.end : hit.end + 3].lstrip(" ,")[:1].isupper():
             return  # "the defence minister, Boris Pistorius": the name says who
@@ -191,7 +191,7 @@ class _Sentence(SentenceBase):
         here = {
             actor.slug
             for start, actor in self.found
-            if actor.slug in holders and fold(previous_word(text, start)) not in places
+            if actor.slug in holders and fold_letters(previous_word(text, start)) not in places
         }
         if len(here) > 1:
             return
@@ -213,7 +213,7 @@ class _Sentence(SentenceBase):
         if end >= len(text) - 1 or text[end] != " " or not text[end + 1].isupper():
             return False
         nxt = after(text, end + 1, 1)
-        return bool(nxt) and fold(nxt[0][0]) not in self.rules.stopwords
+        return bool(nxt) and fold_letters(nxt[0][0]) not in self.rules.stopwords
 
     def extra(self, recognizer: EntityRecognizer) -> None:
         """Spans of an extra recogniser: registry aliases first, else new actors."""

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 import ahocorasick
 
-from app.splitter.actor_data import FormKind, Rules
-from app.splitter.actor_text import fold, fold_joined, fold_words
+from app.splitter.actors.data import FormKind, Rules
+from app.splitter.actors.text import fold_joined, fold_letters, fold_words
 from app.splitter.types import Actor
 
 __all__ = [
@@ -123,7 +123,7 @@ _WORD = re.compile(r"\w+")
 def _proper_only(text: str, upper: tuple[int, ...], common: frozenset[str]) -> tuple[int, ...]:
     """Upper-case offsets without those of common nouns ("Russia's Defence Ministry" is also
     written "Russia's defence ministry"); unchanged when no proper noun would be left."""
-    loose = {m.start() for m in _WORD.finditer(text) if fold(m.group()) in common}
+    loose = {m.start() for m in _WORD.finditer(text) if fold_letters(m.group()) in common}
     kept = tuple(i for i in upper if i not in loose)
     return kept if kept else upper
 

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from app.splitter.actor_data import (
+from app.splitter.actors.data import (
     FormKind,
     Rules,
     Spec,
@@ -23,9 +23,9 @@ from app.splitter.actor_data import (
     person_surnames,
     read_yaml,
 )
-from app.splitter.actor_index import Index, MatchKind, build_index
-from app.splitter.actor_match import EntityRecognizer, tag_sentences
-from app.splitter.actor_orgs import default_recognizer
+from app.splitter.actors.index import Index, MatchKind, build_index
+from app.splitter.actors.match import EntityRecognizer, tag_sentences
+from app.splitter.actors.orgs import default_recognizer
 from app.splitter.types import Actor, ActorType
 
 __all__ = ["ActorEntry", "ActorRegistry", "EntityRecognizer"]

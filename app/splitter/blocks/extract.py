@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.splitter.blocks_html import html_blocks, html_page_blocks
-from app.splitter.blocks_markdown import markdown_blocks
-from app.splitter.blocks_text import text_blocks
-from app.splitter.main_content import is_whole_page, main_blocks
+from app.splitter.blocks.html import html_blocks, html_page_blocks
+from app.splitter.blocks.main_content import is_whole_page, main_blocks
+from app.splitter.blocks.markdown import markdown_blocks
+from app.splitter.blocks.plain import text_blocks
 from app.splitter.text import Block
 from app.splitter.types import Format, PageMeta
 

@@ -28,8 +28,8 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from app.splitter.actor_languages import fixed_offices, translated_capitals, translated_forms
-from app.splitter.actor_text import fold, fold_words, slugify
+from app.splitter.actors.languages import fixed_offices, translated_capitals, translated_forms
+from app.splitter.actors.text import fold_letters, fold_words, slugify
 from app.splitter.types import ActorType
 
 __all__ = [
@@ -270,7 +270,7 @@ def _with_translations(spec: Spec) -> Spec:
 
 
 def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
-    return frozenset(fold(word) for word in _strings(data.get(key)))
+    return frozenset(fold_letters(word) for word in _strings(data.get(key)))
 
 
 @functools.cache
@@ -305,12 +305,12 @@ def person_surnames(name: str, *, particles: frozenset[str]) -> tuple[str, ...]:
     if words[last].rstrip(".") in {"Jr", "Sr", "II", "III", "IV"}:
         return ()
     start = last
-    while start > 1 and fold(words[start - 1]) in particles:
+    while start > 1 and fold_letters(words[start - 1]) in particles:
         start -= 1
     surname = " ".join(words[start:])
     forms = [surname]
     # "al-Sharaa" is also written "Sharaa"
     head, sep, rest = words[last].partition("-")
-    if sep and fold(head) in particles and rest[:1].isupper():
+    if sep and fold_letters(head) in particles and rest[:1].isupper():
         forms.append(rest)
     return tuple(forms)

@@ -1,6 +1,6 @@
 """Length-preserving text folding and slugs shared by the actor and topic taggers.
 
-`fold` lower-cases and strips diacritics one code point for one code point, so
+`fold_letters` lower-cases and strips diacritics one code point for one code point, so
 an offset found in the folded text is the same offset in the original.
 """
 
@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["fold", "fold_joined", "fold_words", "slugify"]
+__all__ = ["fold_joined", "fold_letters", "fold_words", "slugify"]
 
 # Letters that NFKD does not decompose into base + combining mark.
 _SPECIAL: dict[str, str] = {
@@ -60,7 +60,7 @@ for _code in range(128):
 _TABLE[ord("`")] = "'"
 
 
-def fold(text: str) -> str:
+def fold_letters(text: str) -> str:
     """Lower-case and strip diacritics, keeping exactly one output char per input char."""
     if text.isascii():
         return text.lower()
@@ -83,7 +83,7 @@ _WORDS = _WordsTable()
 
 
 def fold_words(text: str) -> str:
-    """`fold` with every non-alphanumeric character turned into a space (same length)."""
+    """`fold_letters` with every non-alphanumeric character turned into a space (same length)."""
     return text.translate(_WORDS)
 
 
@@ -108,4 +108,4 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 def slugify(text: str) -> str:
     """A stable ASCII slug: 'Dan Jørgensen' -> 'dan-jorgensen'."""
-    return _NON_SLUG.sub("-", fold(text).replace("'", "").replace(".", "")).strip("-")
+    return _NON_SLUG.sub("-", fold_letters(text).replace("'", "").replace(".", "")).strip("-")

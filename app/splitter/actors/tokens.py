@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from app.splitter.actor_text import fold
+from app.splitter.actors.text import fold_letters
 
 __all__ = ["Tok", "after", "bare", "before", "is_cap", "is_word", "previous_word"]
 
@@ -54,5 +54,5 @@ def is_cap(tok: Tok) -> bool:
 
 def bare(word: str) -> str:
     """Fold a token and drop a possessive: "Russia's" -> "russia"."""
-    folded = fold(word)
+    folded = fold_letters(word)
     return folded[:-2] if folded.endswith("'s") else folded

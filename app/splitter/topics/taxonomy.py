@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import yaml
 
-from app.splitter.topic_match import PatternMatcher
+from app.splitter.topics.match import PatternMatcher
 from app.splitter.types import Topic
 
 __all__ = ["DEFAULT_THRESHOLD", "TopicEntry", "TopicTaxonomy"]

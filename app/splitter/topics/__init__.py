@@ -1,0 +1,1 @@
+"""What a statement is about: the topic taxonomy and its matcher."""
