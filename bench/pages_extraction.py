@@ -31,10 +31,13 @@ import json
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
+
+Extractor = Callable[[str], list[str]]
 
 
 def words(text: str) -> str:
@@ -65,7 +68,7 @@ def _page(root: Path, key: str) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _claimsapi() -> Callable[[str], list[str]]:
+def _claimsapi() -> Extractor:
     from app.splitter import split
 
     def run(html: str) -> list[str]:
@@ -81,7 +84,7 @@ def _statements(text: str) -> list[str]:
     return [s.text for s in split(text, format="text").statements]
 
 
-def _trafilatura() -> Callable[[str], list[str]]:
+def _trafilatura() -> Extractor:
     import trafilatura  # type: ignore[import-not-found]
 
     def run(html: str) -> list[str]:
@@ -90,7 +93,7 @@ def _trafilatura() -> Callable[[str], list[str]]:
     return run
 
 
-def _readability() -> Callable[[str], list[str]]:
+def _readability() -> Extractor:
     import lxml.html  # type: ignore[import-not-found]
     from readability import Document  # type: ignore[import-not-found]
 
@@ -101,7 +104,7 @@ def _readability() -> Callable[[str], list[str]]:
     return run
 
 
-def _justext() -> Callable[[str], list[str]]:
+def _justext() -> Extractor:
     import justext  # type: ignore[import-not-found]
 
     def run(html: str) -> list[str]:
@@ -119,6 +122,70 @@ EXTRACTORS = {
 }
 
 
+@dataclass(slots=True)
+class Score:
+    """Pooled counts over a page set; the figures are their ratios."""
+
+    found: int = 0
+    total: int = 0
+    prose_found: int = 0
+    prose_total: int = 0
+    leaked: int = 0
+    emitted: int = 0
+    size: int = 0
+    spent: float = 0.0
+    rows: list[tuple[float, float, str, list[str]]] = field(default_factory=list)
+
+    def add(self, key: str, html: str, body: str, article: str, extract: Extractor) -> None:
+        """Score one page: `body` is the text to recall, `article` all the text that belongs
+        to the article (the body, or the body with its headline and captions)."""
+        self.size += len(html.encode("utf-8"))
+        began = time.process_time()
+        out = extract(html)
+        self.spent += time.process_time() - began
+        allowed = words(article)
+        output = "".join(words(text) for text in out)
+        expected = sentences(body)
+        hits = sum(1 for sentence, _prose in expected if sentence in output)
+        self.prose_total += sum(1 for _sentence, prose in expected if prose)
+        self.prose_found += sum(1 for sentence, prose in expected if prose and sentence in output)
+        leaks = [text for text in out if words(text).strip() and words(text) not in allowed]
+        self.found += hits
+        self.total += len(expected)
+        self.leaked += len(leaks)
+        self.emitted += len(out)
+        self.rows.append((hits / max(1, len(expected)), len(leaks) / max(1, len(out)), key, leaks))
+
+    def report(self, name: str) -> None:
+        """Print the pooled figures."""
+        pages = len(self.rows)
+        print(f"{name}: {pages} pages, {self.size / 1e6:.1f} MB of HTML")
+        print(
+            f"main-text recall     {self.found / max(1, self.total):.3f}  "
+            f"({self.found}/{self.total} sentences)"
+        )
+        print(
+            f"  of prose sentences {self.prose_found / max(1, self.prose_total):.3f}  "
+            f"({self.prose_found}/{self.prose_total}: headings, table rows, captions, "
+            "list items left out)"
+        )
+        print(
+            f"furniture leak rate  {self.leaked / max(1, self.emitted):.3f}  "
+            f"({self.leaked}/{self.emitted} statements)"
+        )
+        print(
+            f"throughput           {self.size / 1e6 / max(self.spent, 1e-9):.2f} MB/s "
+            f"({self.spent:.1f} s CPU)"
+        )
+
+    def worst(self, count: int) -> None:
+        """Print the `count` worst pages with their leaked statements (tuning sets only)."""
+        for recall, leak, key, leaks in sorted(self.rows, key=lambda r: r[0] - r[1])[:count]:
+            print(f"\n{key[:12]} recall {recall:.2f} leak {leak:.2f}")
+            for text in leaks[:6]:
+                print("   leak:", text[:110])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one extractor over the page set; print recall, leak rate and speed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -130,40 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     truth = json.loads((args.path / "ground-truth.json").read_text(encoding="utf-8"))
     keys = sorted(truth)[: args.limit or None]
     extract = EXTRACTORS[args.extractor]()
-    found = total = leaked = emitted = prose_found = prose_total = 0
-    size = 0
-    spent = 0.0
-    rows = []
+    score = Score()
     for key in keys:
-        html = _page(args.path, key)
-        size += len(html.encode("utf-8"))
-        began = time.process_time()
-        out = extract(html)
-        spent += time.process_time() - began
-        body = words(truth[key].get("articleBody", ""))
-        output = "".join(words(text) for text in out)
-        expected = sentences(truth[key].get("articleBody", ""))
-        hits = sum(1 for sentence, _prose in expected if sentence in output)
-        prose_total += sum(1 for _sentence, prose in expected if prose)
-        prose_found += sum(1 for sentence, prose in expected if prose and sentence in output)
-        leaks = [text for text in out if words(text).strip() and words(text) not in body]
-        found += hits
-        total += len(expected)
-        leaked += len(leaks)
-        emitted += len(out)
-        rows.append((hits / max(1, len(expected)), len(leaks) / max(1, len(out)), key, leaks))
-    print(f"{args.extractor}: {len(keys)} pages, {size / 1e6:.1f} MB of HTML")
-    print(f"main-text recall     {found / max(1, total):.3f}  ({found}/{total} sentences)")
-    print(
-        f"  of prose sentences {prose_found / max(1, prose_total):.3f}  "
-        f"({prose_found}/{prose_total}: headings, table rows, captions, list items left out)"
-    )
-    print(f"furniture leak rate  {leaked / max(1, emitted):.3f}  ({leaked}/{emitted} statements)")
-    print(f"throughput           {size / 1e6 / max(spent, 1e-9):.2f} MB/s ({spent:.1f} s CPU)")
-    for recall, leak, key, leaks in sorted(rows, key=lambda r: r[0] - r[1])[: args.show]:
-        print(f"\n{key[:12]} recall {recall:.2f} leak {leak:.2f}")
-        for text in leaks[:6]:
-            print("   leak:", text[:110])
+        body = truth[key].get("articleBody", "")
+        score.add(key, _page(args.path, key), body, body, extract)
+    score.report(args.extractor)
+    score.worst(args.show)
     return 0
 
 
