@@ -77,7 +77,7 @@ def _claimsapi() -> Extractor:
     return run
 
 
-def _statements(text: str) -> list[str]:
+def statements_of(text: str) -> list[str]:
     """An extractor's plain text through the splitter, so both count statements alike."""
     from app.splitter import split
 
@@ -88,7 +88,7 @@ def _trafilatura() -> Extractor:
     import trafilatura  # type: ignore[import-not-found]
 
     def run(html: str) -> list[str]:
-        return _statements(trafilatura.extract(html, include_comments=False) or "")
+        return statements_of(trafilatura.extract(html, include_comments=False) or "")
 
     return run
 
@@ -99,7 +99,8 @@ def _readability() -> Extractor:
 
     def run(html: str) -> list[str]:
         summary = Document(html).summary()
-        return _statements(lxml.html.fromstring(summary).text_content() if summary.strip() else "")
+        text = lxml.html.fromstring(summary).text_content() if summary.strip() else ""
+        return statements_of(text)
 
     return run
 
@@ -109,7 +110,7 @@ def _justext() -> Extractor:
 
     def run(html: str) -> list[str]:
         paragraphs = justext.justext(html.encode("utf-8"), justext.get_stoplist("English"))
-        return _statements("\n\n".join(p.text for p in paragraphs if not p.is_boilerplate))
+        return statements_of("\n\n".join(p.text for p in paragraphs if not p.is_boilerplate))
 
     return run
 

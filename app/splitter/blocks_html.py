@@ -199,6 +199,8 @@ class _Reader(HTMLParser):
         self.meta_tags: list[dict[str, str]] = []  # attributes of <meta> and <link> tags
         self.scripts: list[str] = []  # JSON-LD script texts
         self.ld_json: list[str] | None = None  # the JSON-LD script being read
+        # a <br> ended the last line and no text followed yet: a second one ends the paragraph
+        self.after_break = False
 
     def position(self) -> int:
         """Input offset of the event being handled."""
@@ -255,6 +257,8 @@ class _Reader(HTMLParser):
             return
         if not len(self.builder):
             self.block_context = context
+        if self.after_break and not (decoded or self.source[start:end]).isspace():
+            self.after_break = False
         self._append(self.builder, start, end, decoded)
 
     def _append(self, builder: BlockBuilder, start: int, end: int, decoded: str | None) -> None:
@@ -289,6 +293,7 @@ class _Reader(HTMLParser):
                 )
             )
         self.builder = BlockBuilder(self.source)
+        self.after_break = False
         self.markers = []
         self.url = None
         self.sup_start = None
@@ -303,7 +308,11 @@ class _Reader(HTMLParser):
             self.flush()
         if name == "br":
             if not parent.drop and len(self.builder):
-                self.builder.line_break(start, end)
+                if self.after_break and self.block_context.kind == "para":
+                    self.flush()  # <br><br>: how pages without <p> write paragraphs
+                else:
+                    self.builder.line_break(start, end)
+                    self.after_break = True
             return
         if name in ("meta", "link") and len(self.meta_tags) < _META_TAGS_MAX:
             self.meta_tags.append({key: value or "" for key, value in attr_list})

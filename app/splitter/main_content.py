@@ -109,19 +109,34 @@ def _headline(blocks: list[Block], chosen: list[Block]) -> Block | None:
     return None
 
 
+def _prose(block: Block) -> bool:
+    return (
+        block.kind in ("para", "quote")
+        and len(_words(block.text)) >= _PROSE_WORDS
+        and has_terminal(block.text.rstrip())
+    )
+
+
 def _same_box(blocks: list[Block], boxes: list[str], picked: list[bool]) -> list[bool]:
     """Prose the extractor left out that sits in the same kind of box as the article's
-    paragraphs: the body column again after an inline ad, a pull quote, a boxed paragraph."""
-    votes = Counter(
-        box
-        for block, box, pick in zip(blocks, boxes, picked, strict=True)
-        if pick and box and block.kind == "para"
-    )
+    paragraphs: the body column again after an inline ad, a pull quote, a boxed paragraph.
+    Past the last paragraph it kept, only up to the next heading: the same kind of box
+    holds the comments too, under a heading of their own."""
+    votes: Counter[str] = Counter()
+    last: dict[str, int] = {}
+    for i, (block, box, pick) in enumerate(zip(blocks, boxes, picked, strict=True)):
+        if pick and box and block.kind == "para":
+            votes[box] += 1
+            last[box] = i
     out = list(picked)
+    heading = -1  # the last heading seen
     for i, (block, box) in enumerate(zip(blocks, boxes, strict=True)):
+        if block.kind == "heading":
+            heading = i
         if (
             not picked[i]
             and votes[box] >= _BOX_VOTES
+            and (i < last[box] or heading < last[box])
             and block.kind in ("para", "quote")
             and len(_words(block.text)) >= _PROSE_WORDS
             and has_terminal(block.text.rstrip())
