@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, text
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from app.links import article_url
 from app.repository.driver import driver_rows
@@ -22,11 +23,20 @@ __all__ = [
 _SUMMARY_COLUMNS = (
     "a.id, a.title, a.url, a.published_at, a.format, a.splitter_version, a.language, "
     "a.ingested_at, "
-    "(SELECT count(*) FROM claim c WHERE c.article_id = a.id) AS claim_count"
+    "(SELECT count(*) FROM claim c WHERE c.article_id = a.id) AS claim_count, "
+    "p.slug AS publisher_slug, p.name AS publisher_name, p.aliases AS publisher_aliases, "
+    "p.domains AS publisher_domains"
 )
+# The article's own source (its publisher), when the page named one.
+_PUBLISHER = "LEFT JOIN source p ON p.id = a.source_id"
 
 
-_TYPES = {"published_at": DateTime(timezone=True), "ingested_at": DateTime(timezone=True)}
+_TYPES: dict[str, TypeEngine[Any]] = {
+    "published_at": DateTime(timezone=True),
+    "ingested_at": DateTime(timezone=True),
+    "publisher_aliases": JSON(),
+    "publisher_domains": JSON(),
+}
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -48,6 +58,14 @@ def _summary(row: Any) -> dict[str, Any]:
         "language": row.language,
         "ingested_at": _utc(row.ingested_at),
         "claim_count": row.claim_count,
+        "publisher": None
+        if row.publisher_slug is None
+        else {
+            "slug": row.publisher_slug,
+            "name": row.publisher_name,
+            "aliases": row.publisher_aliases,
+            "domains": row.publisher_domains,
+        },
     }
 
 
@@ -56,7 +74,8 @@ def article_summaries(session: Session, *, before: int | None, limit: int) -> li
     where = "WHERE a.id < :before " if before is not None else ""
     rows = session.execute(
         text(
-            f"SELECT {_SUMMARY_COLUMNS} FROM article a {where}ORDER BY a.id DESC LIMIT :limit"
+            f"SELECT {_SUMMARY_COLUMNS} FROM article a {_PUBLISHER} {where}"
+            "ORDER BY a.id DESC LIMIT :limit"
         ).columns(**_TYPES),
         {"before": before, "limit": limit},
     )
@@ -67,7 +86,8 @@ def article_by_id(session: Session, *, article_id: int) -> dict[str, Any] | None
     """One article with text, integrity and references, or None."""
     row = session.execute(
         text(
-            f"SELECT {_SUMMARY_COLUMNS}, a.text, a.integrity FROM article a WHERE a.id = :id"
+            f"SELECT {_SUMMARY_COLUMNS}, a.text, a.integrity FROM article a {_PUBLISHER} "
+            "WHERE a.id = :id"
         ).columns(integrity=JSON(), **_TYPES),
         {"id": article_id},
     ).one_or_none()

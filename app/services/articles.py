@@ -106,6 +106,7 @@ def _rows(session: Session, *, text: str, result: SplitResult, actors: ActorRegi
         for source in (
             *(ref.source for ref in result.references if ref.source is not None),
             *(c.source for s in result.statements for c in s.citations),
+            *((result.publisher,) if result.publisher is not None else ()),
         )
     }
     source_ids = repository.ensure_entities(session, kind="source", rows=sources.values())
@@ -131,6 +132,7 @@ def _rows(session: Session, *, text: str, result: SplitResult, actors: ActorRegi
             "splitter_version": version,
             "language": result.language,
             "integrity": integrity_json(result.integrity),
+            "source_id": None if result.publisher is None else source_ids[result.publisher.slug],
         },
         references=[
             {

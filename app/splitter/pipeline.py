@@ -18,6 +18,7 @@ from app.splitter.furniture import FurnitureRules
 from app.splitter.language import detect_language, primary_language
 from app.splitter.markers import cites_by_superscript, find_markers
 from app.splitter.normalise import normalise
+from app.splitter.page_meta import page_publisher
 from app.splitter.references import find_references
 from app.splitter.segment import Abbreviations, segment_block
 from app.splitter.sources import SourceRegistry
@@ -342,4 +343,5 @@ def run(state: State, tools: Tools) -> SplitResult:
         splitter_version=tools.version,
         language=state.language,
         page=state.page,
+        publisher=page_publisher(state.page, tools.registry),
     )

@@ -8,6 +8,8 @@ import pytest
 
 from app.splitter import PageMeta, split
 from app.splitter.main_content import is_whole_page
+from app.splitter.page_meta import page_publisher
+from app.splitter.sources import SourceRegistry
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
 NEWS = (PAGES / "news_page.html").read_text(encoding="utf-8")
@@ -132,3 +134,42 @@ def test_an_article_document_without_page_chrome_is_read_as_it_is() -> None:
         "Short standfirst.",
         "Negotiators met in Geneva on Monday.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("site_name", "canonical", "slug", "domains"),
+    [
+        # a registered name or alias, whatever the domain
+        ("BBC News", "https://example.org/x", "bbc-news", None),
+        ("the guardian", None, "the-guardian", None),
+        # a registered domain under the page's own name for itself
+        ("Reuters.com", "https://www.reuters.com/world/x", "reuters", None),
+        # unknown: named as the page names itself, with its canonical domain
+        ("The Coastal Ledger", "https://coastal-ledger.co.uk/a", "the-coastal-ledger",
+         ("coastal-ledger.co.uk",)),
+        ("Valley Times", None, "valley-times", ()),
+    ],
+)  # fmt: skip
+def test_the_publisher_a_page_names_is_its_own_source(
+    site_name: str, canonical: str | None, slug: str, domains: tuple[str, ...] | None
+) -> None:
+    registry = SourceRegistry.load()
+    publisher = page_publisher(PageMeta(site_name=site_name, url=canonical), registry)
+    assert publisher is not None
+    assert publisher.slug == slug
+    if domains is not None:
+        assert publisher.domains == domains
+
+
+def test_a_page_that_names_no_publisher_has_none() -> None:
+    registry = SourceRegistry.load()
+    assert page_publisher(None, registry) is None
+    assert page_publisher(PageMeta(url="https://coastal-ledger.co.uk/a"), registry) is None
+    assert page_publisher(PageMeta(site_name="A slogan " * 12), registry) is None
+
+
+def test_the_split_result_carries_the_page_publisher() -> None:
+    publisher = split(NEWS, format="html").publisher
+    assert publisher is not None
+    assert publisher.name == "The Coastal Ledger"
+    assert split("The council met on Monday.", format="text").publisher is None
