@@ -166,6 +166,18 @@ _META_TAGS_MAX = 500  # a page's head holds some dozens; the rest of a hostile p
 _BOXES = frozenset(["div", "section", "article", "main", "td", "body"])
 
 
+def _own_url(attrs: dict[str, str]) -> str | None:
+    """The page's own URL when a <link> or <meta> tag gives it (canonical, og:url)."""
+    if "canonical" in attrs.get("rel", "").casefold().split():
+        url = attrs.get("href", "")
+    elif attrs.get("property", "").casefold() == "og:url":
+        url = attrs.get("content", "")
+    else:
+        return None
+    url = url.strip().partition("#")[0].rstrip("/")
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
 class _Reader(HTMLParser):
     """One pass of html.parser over the guarded copy; collects blocks from the source."""
 
@@ -199,6 +211,7 @@ class _Reader(HTMLParser):
         self.meta_tags: list[dict[str, str]] = []  # attributes of <meta> and <link> tags
         self.scripts: list[str] = []  # JSON-LD script texts
         self.ld_json: list[str] | None = None  # the JSON-LD script being read
+        self.page_url: str | None = None  # the page's own URL (canonical, og:url), no fragment
         # a <br> ended the last line and no text followed yet: a second one ends the paragraph
         self.after_break = False
 
@@ -316,6 +329,8 @@ class _Reader(HTMLParser):
             return
         if name in ("meta", "link") and len(self.meta_tags) < _META_TAGS_MAX:
             self.meta_tags.append({key: value or "" for key, value in attr_list})
+            if self.page_url is None:
+                self.page_url = _own_url(self.meta_tags[-1])
         if name in _VOID:
             return
         attrs: dict[str, str] = {}
@@ -357,6 +372,10 @@ class _Reader(HTMLParser):
         hash_link = parent.hash_link
         if name == "a":
             href = attrs.get("href", "")
+            if self.page_url is not None and "#" in href:
+                # a saved page writes its in-page links out whole: <page URL>#cite_note-1
+                base, _, fragment = href.partition("#")
+                href = f"#{fragment}" if base.rstrip("/") == self.page_url else href
             if href.startswith("#"):
                 hash_link = True
                 self.sup_hash = self.sup_hash or self.sup_start is not None

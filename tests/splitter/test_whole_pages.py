@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.splitter import PageMeta, split
-from app.splitter.main_content import is_whole_page
+from app.splitter.blocks_html import html_blocks
+from app.splitter.main_content import _same_box, is_whole_page
 from app.splitter.page_meta import page_publisher
 from app.splitter.sources import SourceRegistry
 
@@ -173,3 +174,106 @@ def test_the_split_result_carries_the_page_publisher() -> None:
     assert publisher is not None
     assert publisher.name == "The Coastal Ledger"
     assert split("The council met on Monday.", format="text").publisher is None
+
+
+# A page as a browser's "Save page as" leaves it: every link written out whole (the
+# markers point at <page URL>#cite_note-...), a hatnote, an infobox citing a reference of
+# its own, a [citation needed] tag, named references cited twice, a navbox.
+SAVED_WIKI = (PAGES / "wikipedia_saved_page.html").read_text(encoding="utf-8")
+
+SAVED_WIKI_SOURCES = [
+    ("The Millbrook Tidal Barrage is a tidal power station across the mouth of the Millbrook"
+     " estuary.", {"Financial Times"}),
+    ("It generates enough electricity for about 90,000 homes.", {"BBC News"}),
+    ("Engineers first proposed a barrage at the site in 1979, but the plan was shelved after a"
+     " dispute over fishing rights.", {"The Guardian"}),
+    ("Construction finally began in 2012 and cost more than twice the first estimate.",
+     {"Financial Times", "Reuters"}),
+    ("Local anglers opposed the project for decades.", set()),
+    ("The first turbines were switched on in 2017.", {"Associated Press"}),
+]  # fmt: skip
+
+
+def test_a_saved_wikipedia_page_resolves_every_marker_to_its_publisher() -> None:
+    result = split(SAVED_WIKI, format="html")
+    got = [(s.text, {c.source.name for c in s.sources}) for s in result.statements]
+    assert got == SAVED_WIKI_SOURCES
+    assert [(r.label, r.url) for r in result.references] == [
+        ("1", "https://www.ft.com/content/millbrook-barrage"),
+        ("2", "https://www.bbc.co.uk/news/science-millbrook"),
+        ("3", "https://www.theguardian.com/environment/1981/millbrook"),
+        ("4", None),
+        ("5", "https://apnews.com/article/millbrook-turbines"),
+    ]
+    assert result.integrity.clean  # the page's own URL + #cite_note is no numbered link
+    assert result.title == "Millbrook Tidal Barrage"
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["For the village", "Northland", "Operational", "240 MW", "Commission date", "Saltmarsh",
+     "Tidal power stations", "edit", "citation needed", "last edited", "Creative Commons",
+     "Jump to content", "Categories", "free encyclopedia", "Search Wikipedia", "Random article",
+     "View history", "Privacy policy"],
+)  # fmt: skip
+def test_no_chrome_of_a_saved_wikipedia_page_becomes_a_statement(phrase: str) -> None:
+    statements = split(SAVED_WIKI, format="html").statements
+    assert not [s.text for s in statements if phrase.casefold() in s.text.casefold()]
+
+
+def test_a_link_to_another_page_with_a_fragment_still_cites_its_url() -> None:
+    """Only the page's own URL is an in-page link; a numbered link elsewhere cites."""
+    page = SAVED_WIKI.replace(
+        'href="https://en.wikipedia.org/wiki/Millbrook_Tidal_Barrage#cite_note-4"',
+        'href="https://www.reuters.com/business/energy/barrage-costs#top"',
+    )
+    labels = [r.label for r in split(page, format="html").references]
+    assert labels.count("4") == 2  # the entry, and the numbered link beside it
+
+
+def test_double_line_breaks_end_paragraphs_of_a_page_without_p() -> None:
+    """Pages written with <br><br> between paragraphs (a table cell, a <font> run) give one
+    block per paragraph, so the extractor's choice applies to each, not to the whole cell."""
+    cell = (
+        "<td><font>The council approved the budget on Monday after a long debate.<br><br>\n"
+        "Members said the plan depends on sales tax receipts this year.<br> <br>"
+        "Copyright 2008 The Daily Herald</font></td>"
+    )
+    blocks = html_blocks(f"<table><tr>{cell}</tr></table>")
+    assert [b.text.strip() for b in blocks] == [
+        "The council approved the budget on Monday after a long debate.",
+        "Members said the plan depends on sales tax receipts this year.",
+        "Copyright 2008 The Daily Herald",
+    ]
+    one = html_blocks("<p>First line of an address<br>Second line</p>")
+    assert len(one) == 1  # a single <br> is a line break inside the paragraph
+
+
+def _page_with_comments(heading: str) -> str:
+    body = "".join(
+        f"<div class='content'><p>Paragraph {n} of the report says the harbour plan moved"
+        f" forward on its {n}th day of review.</p></div>"
+        for n in range(1, 5)
+    )
+    comment = (
+        "<div class='content'><p>I think the council has wasted years on this plan and should"
+        " resign.</p></div>"
+    )
+    lead = (
+        "<div class='content'><p>The lead paragraph of the report stands here, before the"
+        " rest.</p></div>"
+    )
+    return f"{lead}{body}{heading}{comment}"
+
+
+def test_prose_of_the_article_box_after_a_heading_is_not_taken_back() -> None:
+    """Comments often share the article paragraphs' box class; a heading ends the article."""
+    page = _page_with_comments("<h3>Top rated comments</h3>")
+    blocks = html_blocks(page)
+    boxes = ["div.content"] * len(blocks)
+    picked = [False, True, True, True, True, False, False]
+    assert [b.kind for b in blocks][5] == "heading"
+    kept = _same_box(blocks, boxes, picked)
+    assert kept[0]  # before the last kept paragraph: the body column, taken back
+    assert not kept[6]  # after a heading: the comments
+    assert _same_box(blocks[:5] + blocks[6:], boxes[:6], [*picked[:5], False])[5]
