@@ -2,11 +2,20 @@
 
 Run: .venv/bin/python -m bench.pages_extraction PATH [--extractor NAME] [--show N]
 
-PATH is a checkout (or copy) of the public article-extraction benchmark of
-Scrapinghub (github.com/scrapinghub/article-extraction-benchmark, MIT
-licence): `PATH/ground-truth.json` maps a page id to its `articleBody`, and
-`PATH/html/<id>.html` or `<id>.html.gz` holds the saved page. Nothing is
-downloaded; the data stays outside the repository.
+The sets the rules of `app/splitter/main_content.py` are tuned on (their pages
+may be read one by one with --show). PATH is one of:
+- a checkout (or copy) of Scrapinghub's article-extraction benchmark
+  (github.com/scrapinghub/article-extraction-benchmark, MIT licence, 181
+  pages of 2019-2020): `PATH/ground-truth.json` maps a page id to its
+  `articleBody`, `PATH/html/<id>.html` or `<id>.html.gz` holds the saved page;
+- a folder in the CleanEval layout, `PATH/input/<name>.html` with its text in
+  `PATH/GoldStandard/<name>.txt`: Dragnet's 1,381 news and blog pages of 2012
+  (github.com/seomoz/dragnet_data, AGPL; the text after its COMMENTS line is
+  the readers' comments, not the article) or CleanPortalEval's 71 portal
+  pages, both as the merged copy github.com/j-szulc/html-cleaning-dataset-merged
+  holds them.
+Nothing is downloaded; the data stays outside the repository. The held-out
+set, which no rule is tuned on, is read by `bench.pages_heldout`.
 
 Each page goes through `split(html, format="html")` (or, with --extractor,
 through trafilatura, readability-lxml or justext when they are installed, to
@@ -27,11 +36,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 _WORD = re.compile(r"\w+")
@@ -66,6 +77,44 @@ def _page(root: Path, key: str) -> str:
         else gzip.decompress(plain.with_suffix(".html.gz").read_bytes())
     )
     return data.decode("utf-8", errors="replace")
+
+
+_GOLD_TAG = re.compile(r"<(?:p|h|l)>", re.IGNORECASE)
+_COMMENTS = "!@#$%^&*()  COMMENTS"  # Dragnet's line between the article and its comments
+
+
+def gold_text(raw: str) -> str:
+    """A CleanEval-layout gold text as paragraphs, one a line: without its URL line and the
+    comments after Dragnet's separator; <p>, <h> and <l> tags start paragraphs whose lines
+    are hard-wrapped."""
+    raw = raw.partition(_COMMENTS)[0]
+    if raw.startswith("URL:"):
+        raw = raw.partition("\n")[2]
+    if _GOLD_TAG.search(raw) is None:
+        return html.unescape(raw)
+    return "\n".join(
+        " ".join(html.unescape(piece).split()) for piece in _GOLD_TAG.split(raw) if piece.strip()
+    )
+
+
+def _decoded(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")  # pages of before UTF-8 everywhere
+
+
+def _pages(root: Path) -> Iterator[tuple[str, str, str]]:
+    """(id, HTML, article text) of every page of the set at `root`, in name order."""
+    if (root / "ground-truth.json").exists():
+        truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+        for key in sorted(truth):
+            yield key, _page(root, key), truth[key].get("articleBody", "")
+        return
+    for page in sorted((root / "input").glob("*.html")):
+        gold = root / "GoldStandard" / f"{page.stem}.txt"
+        if gold.exists():
+            yield page.stem, _decoded(page.read_bytes()), gold_text(_decoded(gold.read_bytes()))
 
 
 def _claimsapi() -> Extractor:
@@ -195,13 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N pages only")
     parser.add_argument("--show", type=int, default=0, help="print N worst pages")
     args = parser.parse_args(argv)
-    truth = json.loads((args.path / "ground-truth.json").read_text(encoding="utf-8"))
-    keys = sorted(truth)[: args.limit or None]
     extract = EXTRACTORS[args.extractor]()
     score = Score()
-    for key in keys:
-        body = truth[key].get("articleBody", "")
-        score.add(key, _page(args.path, key), body, body, extract)
+    for key, page, body in islice(_pages(args.path), args.limit or None):
+        score.add(key, page, body, body, extract)
     score.report(args.extractor)
     score.worst(args.show)
     return 0

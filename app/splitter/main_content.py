@@ -83,10 +83,12 @@ def _extract(source: str) -> str:
     return text
 
 
-def _is_article(block: Block, kept: set[tuple[str, ...]], words: set[str]) -> bool:
+def _is_article(block: Block, kept: set[tuple[str, ...]], lines: set[tuple[str, ...]]) -> bool:
     tokens = _words(block.text)
     if len(tokens) < _SHINGLE:
-        return bool(tokens) and all(token in words for token in tokens)
+        # a word or two ('Business', 'U.S.', 'More'): a line of the extract of its own (a
+        # short heading of the article), not words found anywhere in it
+        return bool(tokens) and tuple(tokens) in lines
     shingles = _shingles(tokens)
     return len(shingles & kept) >= _KEEP_SHARE * len(shingles)
 
@@ -120,14 +122,17 @@ def _prose(block: Block) -> bool:
 def _same_box(blocks: list[Block], boxes: list[str], picked: list[bool]) -> list[bool]:
     """Prose the extractor left out that sits in the same kind of box as the article's
     paragraphs: the body column again after an inline ad, a pull quote, a boxed paragraph.
-    Past the last paragraph it kept, only up to the next heading: the same kind of box
-    holds the comments too, under a heading of their own."""
+    Only in the box that holds at least half the paragraphs it kept, and past the last of
+    them only up to the next heading: the same kind of box holds the comments too."""
     votes: Counter[str] = Counter()
     last: dict[str, int] = {}
     for i, (block, box, pick) in enumerate(zip(blocks, boxes, picked, strict=True)):
         if pick and box and block.kind == "para":
             votes[box] += 1
             last[box] = i
+    # only the article's own column: the box that holds most of what the extractor kept (a
+    # box that holds a few of its paragraphs is as often the comments' or a sidebar's)
+    body = {box for box, count in votes.items() if 2 * count >= votes.total()}
     out = list(picked)
     heading = -1  # the last heading seen
     for i, (block, box) in enumerate(zip(blocks, boxes, strict=True)):
@@ -135,6 +140,7 @@ def _same_box(blocks: list[Block], boxes: list[str], picked: list[bool]) -> list
             heading = i
         if (
             not picked[i]
+            and box in body
             and votes[box] >= _BOX_VOTES
             and (i < last[box] or heading < last[box])
             and block.kind in ("para", "quote")
@@ -169,12 +175,13 @@ def main_blocks(source: str, blocks: list[Block], boxes: list[str]) -> list[Bloc
     """The blocks of the page `source` that are its article (all when nothing is found).
 
     `boxes`: each block's enclosing element (tag and classes), from `html_page_blocks`."""
-    extract = _words(_extract(source))
+    text = _extract(source)
+    extract = _words(text)
     if not extract:
         return blocks
     kept = _shingles(extract)
-    words = set(extract)
-    picked = [_is_article(block, kept, words) for block in blocks]
+    lines = {tuple(_words(line)) for line in text.splitlines() if len(line) < _LIST_LINE}
+    picked = [_is_article(block, kept, lines) for block in blocks]
     if not any(picked):
         return blocks
     picked = _end_matter(blocks, boxes, _same_box(blocks, boxes, picked))
