@@ -54,6 +54,11 @@ _DROP = frozenset(
         "textarea",
     ]
 )
+# What a <head> holds; any other element (or text) ends a head left open, as in a browser:
+# pages of the 2000s often never close it, and their whole body would be read as head.
+_HEAD_CONTENT = frozenset(
+    ["head", "html", "title", "meta", "link", "style", "script", "noscript", "base", "template"]
+)
 _RAW_TEXT = frozenset(
     ["script", "style", "textarea", "title", "xmp", "noscript", "iframe", "noembed", "noframes"]
 )
@@ -261,6 +266,9 @@ class _Reader(HTMLParser):
         context = self.stack[-1]
         if end <= start:
             return
+        if context.name == "head" and not (decoded or self.source[start:end]).isspace():
+            self.close_element("head")  # text ends a <head> left open, as in a browser
+            context = self.stack[-1]
         if context.name == "title" and self.title is not None:
             self._append(self.title, start, end, decoded)
             return
@@ -316,6 +324,8 @@ class _Reader(HTMLParser):
     def open_element(
         self, name: str, attr_list: list[tuple[str, str | None]], start: int, end: int
     ) -> None:
+        if self.stack[-1].name == "head" and name not in _HEAD_CONTENT:
+            self.close_element("head")  # as a browser ends a <head> left open
         parent = self.stack[-1]
         if name in _BLOCK:
             self.flush()

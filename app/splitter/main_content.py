@@ -29,7 +29,8 @@ from app.splitter.text import Block
 
 __all__ = ["is_whole_page", "main_blocks"]
 
-_BODY = re.compile(r"<body[\s>]", re.IGNORECASE)
+# A document, not a fragment: pages of the 2000s often have no <body> tag, and some no <head>
+_BODY = re.compile(r"<(?:body|head|html)[\s>]", re.IGNORECASE)
 _CHROME = re.compile(r"<(?:nav|header|footer|aside|form|iframe)[\s>]", re.IGNORECASE)
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 _MANY_LINKS = 25  # an article cites a few links; a page's menus and boxes bring dozens
@@ -43,9 +44,9 @@ _REFERENCE_LINE = re.compile(r"https?://|www\.|^\s*(?:\[\d{1,3}\]|\^?\d{1,3}[.)]
 
 
 def is_whole_page(source: str) -> bool:
-    """True when the HTML is a page with chrome around its article (a <body> and navigation,
-    a header, footer, sidebar or form, or many links), not an article document or fragment:
-    a document that is only its article is read as it is, every paragraph of it kept."""
+    """True when the HTML is a page with chrome around its article (a <body>, <head> or <html>
+    and navigation, a header, footer, sidebar or form, or many links), not an article document
+    or fragment: a document that is only its article is read as it is, every paragraph kept."""
     if _BODY.search(source) is None:
         return False
     return _CHROME.search(source) is not None or len(_LINK.findall(source)) >= _MANY_LINKS

@@ -8,7 +8,7 @@ import pytest
 
 from app.splitter import PageMeta, split
 from app.splitter.blocks_html import html_blocks
-from app.splitter.main_content import _same_box, is_whole_page
+from app.splitter.main_content import _is_article, _same_box, is_whole_page
 from app.splitter.page_meta import page_publisher
 from app.splitter.sources import SourceRegistry
 
@@ -277,3 +277,59 @@ def test_prose_of_the_article_box_after_a_heading_is_not_taken_back() -> None:
     assert kept[0]  # before the last kept paragraph: the body column, taken back
     assert not kept[6]  # after a heading: the comments
     assert _same_box(blocks[:5] + blocks[6:], boxes[:6], [*picked[:5], False])[5]
+
+
+PARAGRAPH = "<p>The council approved the budget on Monday after a long debate in the chamber.</p>"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"<html><head><title>Budget</title><body>{PARAGRAPH}</body></html>",
+        f"<html><head><title>Budget</title><meta name='a' content='b'><table><tr><td>{PARAGRAPH}"
+        "</td></tr></table></html>",
+        "<html><head><title>Budget</title>The council approved the budget on Monday after a"
+        " long debate in the chamber.",
+        f"<HTML><HEAD><TITLE>Budget</TITLE><LINK rel=stylesheet href=a.css><DIV>{PARAGRAPH}",
+    ],
+)
+def test_a_head_left_open_ends_where_the_body_starts(page: str) -> None:
+    """Pages that never close <head> (common before HTML5) keep their body: an element or
+    text that cannot stand in a head ends it, as in a browser."""
+    result = split(page, format="html")
+    assert [s.text for s in result.statements] == [
+        "The council approved the budget on Monday after a long debate in the chamber."
+    ]
+    assert result.title == "Budget"
+
+
+def test_a_document_without_a_body_tag_is_still_a_whole_page() -> None:
+    links = "".join(f"<a href='/s{n}'>Section {n}</a> " for n in range(30))
+    assert is_whole_page(f"<html><head><title>T</title></head><table><tr><td>{links}</td></tr>")
+    assert is_whole_page(f"<head><title>T</title></head><nav>{links}</nav>{PARAGRAPH}")
+    assert not is_whole_page(f"<div>{links}</div>{PARAGRAPH}")  # a fragment stays one
+
+
+def test_a_word_or_two_is_the_article_only_as_a_line_of_the_extract() -> None:
+    """'Business', 'U.S.', 'More': words that any article text holds somewhere; a short block
+    is kept when the extract has it as a line of its own (a short heading of the article)."""
+    blocks = html_blocks("<h2>Background</h2><li>Business</li><li>U.S.</li><p>Tides rose.</p>")
+    extract_lines = {("background",), ("tides", "rose")}
+    kept = {("the", "tides", "rose"), ("background", "of", "business")}
+    assert [_is_article(b, kept, extract_lines) for b in blocks] == [True, False, False, True]
+
+
+def test_prose_is_taken_back_only_in_the_article_column() -> None:
+    """A box that holds a minority of the kept paragraphs (a few comments the extractor let
+    through) gets none of its other prose back; the article's own column does."""
+    page = "".join(
+        f"<div class='{box}'><p>Paragraph {n} of this text says the harbour plan moved forward"
+        " on its review day.</p></div>"
+        for n, box in enumerate(["body"] * 6 + ["thread"] * 4)
+    )
+    blocks = html_blocks(page)
+    boxes = ["div.body"] * 6 + ["div.thread"] * 4
+    picked = [True, True, False, True, True, True, True, True, False, True]
+    kept = _same_box(blocks, boxes, picked)
+    assert kept[2]  # the article column, 5 of the 7 kept paragraphs
+    assert not kept[8]  # 2 of 7: the comments
