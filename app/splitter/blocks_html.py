@@ -135,10 +135,13 @@ _FURNITURE_CLASS = re.compile(
 )
 # On a whole page the main-content extractor decides what is furniture (`main_content`):
 # class names there are too loose ("has-sidebar" on <body>, "penci_sidebar" on the
-# article's column), so only MediaWiki's own furniture is dropped by name.
+# article's column), so only MediaWiki's own furniture is dropped by name, and the
+# readers' comments by a whole class or id that names them (never "has-comments").
 _PAGE_FURNITURE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:mw-editsection|editsection|hatnote|navbox|noprint|infobox|"
-    r"mw-jump-link|catlinks|sr-only|visually-hidden)(?:$|[\s_-])",
+    r"mw-jump-link|catlinks|sr-only|visually-hidden)(?:$|[\s_-])"
+    r"|(?:^|\s)(?:comments?|commentlist|comment-list|comments-(?:area|list|section|wrapper)|"
+    r"comment-(?:body|content|text)|disqus_thread)(?:$|\s)",
     re.IGNORECASE,
 )
 _FOOTNOTE_CLASS = re.compile(

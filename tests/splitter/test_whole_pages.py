@@ -333,3 +333,34 @@ def test_prose_is_taken_back_only_in_the_article_column() -> None:
     kept = _same_box(blocks, boxes, picked)
     assert kept[2]  # the article column, 5 of the 7 kept paragraphs
     assert not kept[8]  # 2 of 7: the comments
+
+
+ARTICLE_BODY = (
+    "<p>The harbour authority approved plans for a new terminal on Tuesday after two years of"
+    " consultation.</p><p>Construction is expected to begin in September and to last about"
+    " eighteen months, officials said.</p><p>Operators welcomed the decision and said they"
+    " would add two evening crossings.</p>"
+)
+COMMENT = (
+    "<p>I think the council has wasted years on this plan and everyone involved should resign.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        f"<div id='comments'><h3>12 comments</h3><div class='comment'>{COMMENT}</div></div>",
+        f"<ol class='commentlist'><li><div class='comment-body'>{COMMENT}</div></li></ol>",
+        f"<section class='comments-area'>{COMMENT}</section>",
+        f"<div id='disqus_thread'>{COMMENT}</div>",
+    ],
+)
+def test_readers_comments_of_a_page_are_not_statements(thread: str) -> None:
+    nav = "".join(f"<a href='/s{n}'>Section {n}</a>" for n in range(30))
+    page = (
+        f"<html><body class='has-comments'><nav>{nav}</nav><article class='post'>"
+        f"<h1>Terminal approved</h1>{ARTICLE_BODY}</article>{thread}</body></html>"
+    )
+    texts = [s.text for s in split(page, format="html").statements]
+    assert len(texts) == 3  # the article, kept whole under a body that "has-comments"
+    assert not [t for t in texts if "resign" in t]
