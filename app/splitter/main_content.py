@@ -76,11 +76,12 @@ def _run(source: str, *, fast: bool) -> str:
 def _extract(source: str) -> str:
     """The extractor's plain text of the page's main content ("" when it finds none).
 
-    Its fast mode first (its fallback extractors cost as much again); when that text
-    reads like a link list (short lines), the full mode, which compares it with them."""
+    Its fast mode first (its fallback extractors cost as much again); when that finds
+    nothing or reads like a link list (short lines), the full mode, which compares it with
+    them."""
     text = _run(source, fast=True)
-    if text and len(text) < _LIST_LINE * (text.count("\n") + 1):
-        return _run(source, fast=False)
+    if not text.strip() or len(text) < _LIST_LINE * (text.count("\n") + 1):
+        return _run(source, fast=False)  # none found, or a link list: ask its fallbacks too
     return text
 
 

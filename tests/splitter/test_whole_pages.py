@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.splitter import PageMeta, split
+from app.splitter import PageMeta, main_content, split
 from app.splitter.blocks_html import html_blocks
 from app.splitter.main_content import _is_article, _same_box, is_whole_page
 from app.splitter.page_meta import page_publisher
@@ -364,3 +364,17 @@ def test_readers_comments_of_a_page_are_not_statements(thread: str) -> None:
     texts = [s.text for s in split(page, format="html").statements]
     assert len(texts) == 3  # the article, kept whole under a body that "has-comments"
     assert not [t for t in texts if "resign" in t]
+
+
+def test_when_the_fast_extractor_finds_nothing_its_fallbacks_are_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[bool] = []
+
+    def run(source: str, *, fast: bool) -> str:
+        calls.append(fast)
+        return "" if fast else "The article text, found by a fallback extractor of the page."
+
+    monkeypatch.setattr(main_content, "_run", run)
+    assert main_content._extract("<html><body><p>x</p></body></html>").startswith("The article")
+    assert calls == [True, False]
