@@ -40,6 +40,9 @@ _KEEP_SHARE = 0.5  # a block is the article's when half its shingles are in the 
 _BOX_VOTES = 2  # article paragraphs the extract kept in a box before its other prose counts
 _PROSE_WORDS = 8
 _LIST_LINE = 40  # characters per line under which an extract reads like a link list
+# Tags above which the full mode is not run: a news page has 1,000-4,000; the fallbacks'
+# cost grows with the square of the paragraphs (1 s at about 3,000)
+_FULL_MODE_TAGS = 5_000
 _REFERENCE_LINE = re.compile(r"https?://|www\.|^\s*(?:\[\d{1,3}\]|\^?\d{1,3}[.)])\s")
 
 
@@ -80,6 +83,8 @@ def _extract(source: str) -> str:
     nothing or reads like a link list (short lines), the full mode, which compares it with
     them."""
     text = _run(source, fast=True)
+    if source.count("<") > _FULL_MODE_TAGS:
+        return text  # jusText, one of its fallbacks, is quadratic in a page's paragraphs
     if not text.strip() or len(text) < _LIST_LINE * (text.count("\n") + 1):
         return _run(source, fast=False)  # none found, or a link list: ask its fallbacks too
     return text
