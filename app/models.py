@@ -72,6 +72,10 @@ class Article(SQLModel, table=True):
     client_language: str | None = Field(default=None, sa_column=Column(String(64)))
     ingested_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     integrity: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The publisher a whole page names for itself (og:site_name, JSON-LD publisher).
+    source_id: int | None = Field(
+        default=None, sa_column=_fk("source.id", nullable=True, ondelete="SET NULL")
+    )
 
     # Never reuse the id of a deleted article on SQLite: clients keep ids.
     __table_args__ = {"sqlite_autoincrement": True}

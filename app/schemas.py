@@ -364,6 +364,15 @@ class ArticleSummary(_Model):
     )
     ingested_at: datetime = _field("When it was stored (UTC).", "2026-11-27T09:00:00Z")
     claim_count: int = _field("Number of claims.", 12, ge=0)
+    publisher: Source | None = _field(
+        "The article's own source: the publisher a whole HTML page names for itself "
+        "(`og:site_name`, else the JSON-LD publisher), matched against the known sources by "
+        "name or by the domain of the page's canonical URL. Null when the page names none "
+        "(always for plain text, Markdown and HTML fragments). Claims keep their own "
+        "citations: a claim that cites nothing is not attributed to its publisher.",
+        None,
+        default=None,
+    )
 
 
 class Article(ArticleSummary):

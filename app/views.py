@@ -173,6 +173,14 @@ def article_summary_json(row: Mapping[str, Any]) -> dict[str, Any]:
         "language": row["language"],
         "ingested_at": utc(row["ingested_at"]),
         "claim_count": row["claim_count"],
+        "publisher": None
+        if row["publisher_slug"] is None
+        else {
+            "slug": row["publisher_slug"],
+            "name": row["publisher_name"],
+            "aliases": row["publisher_aliases"],
+            "domains": row["publisher_domains"],
+        },
     }
 
 

@@ -79,6 +79,10 @@ def _article_row(**extra: Any) -> dict[str, Any]:
         "language": "en",
         "ingested_at": datetime(2026, 11, 2, 11),
         "claim_count": 3,
+        "publisher_slug": None,
+        "publisher_name": None,
+        "publisher_aliases": None,
+        "publisher_domains": None,
         **extra,
     }
 
@@ -118,6 +122,18 @@ CASES: list[tuple[str, Any, type[BaseModel]]] = [
         schemas.Claim,
     ),
     ("article summary", article_summary_json(_article_row()), schemas.ArticleSummary),
+    (
+        "article summary with its publisher",
+        article_summary_json(
+            _article_row(
+                publisher_slug="reuters",
+                publisher_name="Reuters",
+                publisher_aliases=["Thomson Reuters"],
+                publisher_domains=["reuters.com"],
+            )
+        ),
+        schemas.ArticleSummary,
+    ),
     (
         "article",
         article_json(_article_row(text="T", integrity=INTEGRITY), _reference_rows()),

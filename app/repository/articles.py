@@ -21,8 +21,12 @@ __all__ = [
 _SUMMARY_COLUMNS = (
     "a.id, a.title, a.url, a.published_at, a.format, a.splitter_version, a.language, "
     "a.ingested_at, "
-    "(SELECT count(*) FROM claim c WHERE c.article_id = a.id) AS claim_count"
+    "(SELECT count(*) FROM claim c WHERE c.article_id = a.id) AS claim_count, "
+    "p.slug AS publisher_slug, p.name AS publisher_name, p.aliases AS publisher_aliases, "
+    "p.domains AS publisher_domains"
 )
+# The article's own source (its publisher), when the page named one.
+_PUBLISHER = "LEFT JOIN source p ON p.id = a.source_id"
 
 
 def article_list_sql(
@@ -47,7 +51,8 @@ def article_rows(
     where = f"WHERE {' AND '.join(sql.where)} " if sql.where else ""
     return mappings(
         session,
-        f"SELECT {_SUMMARY_COLUMNS} FROM article a {where}ORDER BY a.id DESC LIMIT :limit",
+        f"SELECT {_SUMMARY_COLUMNS} FROM article a {_PUBLISHER} {where}"
+        "ORDER BY a.id DESC LIMIT :limit",
         sql.params,
     )
 
@@ -56,7 +61,8 @@ def article_row(session: Session, *, article_id: int) -> dict[str, Any] | None:
     """One article's row with its text and integrity report, or None."""
     found = mappings(
         session,
-        f"SELECT {_SUMMARY_COLUMNS}, a.text, a.integrity FROM article a WHERE a.id = :id",
+        f"SELECT {_SUMMARY_COLUMNS}, a.text, a.integrity FROM article a {_PUBLISHER} "
+        "WHERE a.id = :id",
         {"id": article_id},
     )
     return found[0] if found else None

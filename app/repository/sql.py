@@ -47,7 +47,9 @@ __all__ = [
 
 # Columns that hold times or JSON, wherever they occur: decoded by `mappings`.
 TIME_COLUMNS = frozenset({"published_at", "ingested_at", "changed_at", "edited_at"})
-JSON_COLUMNS = frozenset({"aliases", "domains", "integrity"})
+JSON_COLUMNS = frozenset(
+    {"aliases", "domains", "integrity", "publisher_aliases", "publisher_domains"}
+)
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 

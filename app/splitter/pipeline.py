@@ -13,6 +13,7 @@ from typing import Protocol
 
 from app.splitter.attribution import InlineAttribution
 from app.splitter.blocks.extract import extract_blocks
+from app.splitter.blocks.page_meta import page_publisher
 from app.splitter.citing import own_citations
 from app.splitter.context import context_citations, context_topics
 from app.splitter.furniture import FurnitureRules
@@ -248,4 +249,5 @@ def run(state: State, tools: Tools) -> SplitResult:
         splitter_version=tools.version,
         language=state.language,
         page=state.page,
+        publisher=page_publisher(state.page, tools.registry),
     )

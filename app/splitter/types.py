@@ -152,3 +152,4 @@ class SplitResult:
     splitter_version: str = ""
     language: str | None = None  # ISO 639 primary subtag, given by the client or detected
     page: PageMeta | None = None  # whole HTML pages only
+    publisher: Source | None = None  # the publisher the page names for itself, as a source

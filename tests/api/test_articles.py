@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -187,7 +188,7 @@ def test_split_stores_nothing(client: TestClient, engine: Engine) -> None:
     assert _count(engine, "article") == 0
 
 
-def test_issue18_a_whole_page_gives_its_own_date_and_url_when_the_client_does_not(
+def test_a_whole_page_gives_its_own_date_and_url_when_the_client_does_not(
     client: TestClient,
 ) -> None:
     page = (Path(__file__).parent.parent / "fixtures" / "pages" / "news_page.html").read_text()
@@ -201,7 +202,7 @@ def test_issue18_a_whole_page_gives_its_own_date_and_url_when_the_client_does_no
     assert article.claim_count == 7
 
 
-def test_issue18_the_client_date_and_url_win_over_the_page(client: TestClient) -> None:
+def test_the_client_date_and_url_win_over_the_page(client: TestClient) -> None:
     page = (Path(__file__).parent.parent / "fixtures" / "pages" / "news_page.html").read_text()
     body = {
         "text": page,
@@ -213,3 +214,60 @@ def test_issue18_the_client_date_and_url_win_over_the_page(client: TestClient) -
     assert article.url == "https://mirror.example/ferry"
     assert article.published_at is not None
     assert article.published_at.isoformat() == "2026-03-05T09:00:00+00:00"
+
+
+def _page(site_name: str, canonical: str) -> str:
+    page = (Path(__file__).parent.parent / "fixtures" / "pages" / "news_page.html").read_text()
+    page = page.replace('content="The Coastal Ledger"', f'content="{site_name}"')
+    return page.replace("https://ledger.example/news/ferry-terminal", canonical)
+
+
+def test_a_whole_page_names_its_publisher_as_the_article_source(client: TestClient) -> None:
+    page = _page("The Coastal Ledger", "https://www.coastal-ledger.co.uk/news/ferry-terminal")
+    created = client.post("/v1/articles", json={"text": page, "format": "html"}).json()
+    article = Article.model_validate(client.get(f"/v1/articles/{created['id']}").json())
+    assert article.publisher is not None
+    assert (article.publisher.slug, article.publisher.name) == (
+        "the-coastal-ledger",
+        "The Coastal Ledger",
+    )
+    assert article.publisher.domains == ["coastal-ledger.co.uk"]  # the canonical URL's domain
+    listed = client.get("/v1/articles").json()["items"]
+    assert listed[0]["publisher"]["slug"] == "the-coastal-ledger"
+    # the publisher is addressable like any source, and no claim cites it
+    assert client.get("/v1/sources/the-coastal-ledger").status_code == 200
+    assert client.get("/v1/claims", params={"source": "the-coastal-ledger"}).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("site_name", "canonical"),
+    [
+        ("Reuters", "https://example.org/story"),  # a registered name
+        ("Reuters.com", "https://www.reuters.com/world/story"),  # a registered domain
+    ],
+)
+def test_a_known_publisher_is_the_registered_source(
+    client: TestClient, site_name: str, canonical: str
+) -> None:
+    body = {"text": _page(site_name, canonical), "format": "html"}
+    article = client.post("/v1/articles", json=body).json()
+    assert article["publisher"]["slug"] == "reuters"
+    assert article["publisher"]["name"] == "Reuters"
+
+
+def test_text_and_fragments_have_no_publisher(client: TestClient) -> None:
+    text = post_article(client, "harbour.txt")
+    fragment = client.post(
+        "/v1/articles",
+        json={"text": "<p>The council met on Monday and approved the plan.</p>", "format": "html"},
+    ).json()
+    assert text["publisher"] is None
+    assert fragment["publisher"] is None
+
+
+def test_reprocessing_keeps_the_publisher(client: TestClient) -> None:
+    page = (Path(__file__).parent.parent / "fixtures" / "pages" / "news_page.html").read_text()
+    created = client.post("/v1/articles", json={"text": page, "format": "html"}).json()
+    assert client.post(f"/v1/articles/{created['id']}/reprocess").status_code == 200
+    again = client.get(f"/v1/articles/{created['id']}").json()
+    assert again["publisher"]["slug"] == "the-coastal-ledger"

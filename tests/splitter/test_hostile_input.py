@@ -42,7 +42,7 @@ def html_soup(draw: st.DrawFn) -> str:
                         "<!--",
                         "<![CDATA[",
                         "\x00",
-                        # a whole page's metadata (issue 18)
+                        # a whole page's metadata
                         '<meta property="og:title" content="Talks">',
                         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": ',
                     ]

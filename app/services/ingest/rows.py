@@ -61,6 +61,7 @@ def split_rows(
         source.slug: source_json(source)
         for source in (
             *(ref.source for ref in result.references if ref.source is not None),
+            *((result.publisher,) if result.publisher is not None else ()),
             *(c.source for s in result.statements for c in s.citations),
         )
     }
@@ -83,6 +84,7 @@ def split_rows(
             "splitter_version": version,
             "language": result.language,
             "integrity": integrity_json(result.integrity),
+            "source_id": None if result.publisher is None else source_ids[result.publisher.slug],
         },
         references=[
             {

@@ -54,6 +54,11 @@ _DROP = frozenset(
         "textarea",
     ]
 )
+# What a <head> holds; any other element (or text) ends a head left open, as in a browser:
+# pages of the 2000s often never close it, and their whole body would be read as head.
+_HEAD_CONTENT = frozenset(
+    ["head", "html", "title", "meta", "link", "style", "script", "noscript", "base", "template"]
+)
 _RAW_TEXT = frozenset(
     ["script", "style", "textarea", "title", "xmp", "noscript", "iframe", "noembed", "noframes"]
 )
@@ -130,10 +135,13 @@ _FURNITURE_CLASS = re.compile(
 )
 # On a whole page the main-content extractor decides what is furniture (`main_content`):
 # class names there are too loose ("has-sidebar" on <body>, "penci_sidebar" on the
-# article's column), so only MediaWiki's own furniture is dropped by name.
+# article's column), so only MediaWiki's own furniture is dropped by name, and the
+# readers' comments by a whole class or id that names them (never "has-comments").
 _PAGE_FURNITURE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:mw-editsection|editsection|hatnote|navbox|noprint|infobox|"
-    r"mw-jump-link|catlinks|sr-only|visually-hidden)(?:$|[\s_-])",
+    r"mw-jump-link|catlinks|sr-only|visually-hidden)(?:$|[\s_-])"
+    r"|(?:^|\s)(?:comments?|commentlist|comment-list|comments-(?:area|list|section|wrapper)|"
+    r"comment-(?:body|content|text)|disqus_thread)(?:$|\s)",
     re.IGNORECASE,
 )
 _FOOTNOTE_CLASS = re.compile(
@@ -164,6 +172,18 @@ class _Context:
 _ROOT = _Context("#root", False, "para", 0, "", None, False, False, 0, "")
 _META_TAGS_MAX = 500  # a page's head holds some dozens; the rest of a hostile page is ignored
 _BOXES = frozenset(["div", "section", "article", "main", "td", "body"])
+
+
+def _own_url(attrs: dict[str, str]) -> str | None:
+    """The page's own URL when a <link> or <meta> tag gives it (canonical, og:url)."""
+    if "canonical" in attrs.get("rel", "").casefold().split():
+        url = attrs.get("href", "")
+    elif attrs.get("property", "").casefold() == "og:url":
+        url = attrs.get("content", "")
+    else:
+        return None
+    url = url.strip().partition("#")[0].rstrip("/")
+    return url if url.lower().startswith(("http://", "https://")) else None
 
 
 class _Reader(HTMLParser):
@@ -199,6 +219,9 @@ class _Reader(HTMLParser):
         self.meta_tags: list[dict[str, str]] = []  # attributes of <meta> and <link> tags
         self.scripts: list[str] = []  # JSON-LD script texts
         self.ld_json: list[str] | None = None  # the JSON-LD script being read
+        self.page_url: str | None = None  # the page's own URL (canonical, og:url), no fragment
+        # a <br> ended the last line and no text followed yet: a second one ends the paragraph
+        self.after_break = False
 
     def position(self) -> int:
         """Input offset of the event being handled."""
@@ -246,6 +269,9 @@ class _Reader(HTMLParser):
         context = self.stack[-1]
         if end <= start:
             return
+        if context.name == "head" and not (decoded or self.source[start:end]).isspace():
+            self.close_element("head")  # text ends a <head> left open, as in a browser
+            context = self.stack[-1]
         if context.name == "title" and self.title is not None:
             self._append(self.title, start, end, decoded)
             return
@@ -255,6 +281,8 @@ class _Reader(HTMLParser):
             return
         if not len(self.builder):
             self.block_context = context
+        if self.after_break and not (decoded or self.source[start:end]).isspace():
+            self.after_break = False
         self._append(self.builder, start, end, decoded)
 
     def _append(self, builder: BlockBuilder, start: int, end: int, decoded: str | None) -> None:
@@ -289,6 +317,7 @@ class _Reader(HTMLParser):
                 )
             )
         self.builder = BlockBuilder(self.source)
+        self.after_break = False
         self.markers = []
         self.url = None
         self.sup_start = None
@@ -298,15 +327,23 @@ class _Reader(HTMLParser):
     def open_element(
         self, name: str, attr_list: list[tuple[str, str | None]], start: int, end: int
     ) -> None:
+        if self.stack[-1].name == "head" and name not in _HEAD_CONTENT:
+            self.close_element("head")  # as a browser ends a <head> left open
         parent = self.stack[-1]
         if name in _BLOCK:
             self.flush()
         if name == "br":
             if not parent.drop and len(self.builder):
-                self.builder.line_break(start, end)
+                if self.after_break and self.block_context.kind == "para":
+                    self.flush()  # <br><br>: how pages without <p> write paragraphs
+                else:
+                    self.builder.line_break(start, end)
+                    self.after_break = True
             return
         if name in ("meta", "link") and len(self.meta_tags) < _META_TAGS_MAX:
             self.meta_tags.append({key: value or "" for key, value in attr_list})
+            if self.page_url is None:
+                self.page_url = _own_url(self.meta_tags[-1])
         if name in _VOID:
             return
         attrs: dict[str, str] = {}
@@ -350,6 +387,10 @@ class _Reader(HTMLParser):
         hash_link = parent.hash_link
         if name == "a":
             href = attrs.get("href", "")
+            if self.page_url is not None and "#" in href:
+                # a saved page writes its in-page links out whole: <page URL>#cite_note-1
+                base, _, fragment = href.partition("#")
+                href = f"#{fragment}" if base.rstrip("/") == self.page_url else href
             if href.startswith("#"):
                 hash_link = True
                 self.sup_hash = self.sup_hash or self.sup_start is not None

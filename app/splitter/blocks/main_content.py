@@ -29,7 +29,8 @@ from app.splitter.text import Block
 
 __all__ = ["is_whole_page", "main_blocks"]
 
-_BODY = re.compile(r"<body[\s>]", re.IGNORECASE)
+# A document, not a fragment: pages of the 2000s often have no <body> tag, and some no <head>
+_BODY = re.compile(r"<(?:body|head|html)[\s>]", re.IGNORECASE)
 _CHROME = re.compile(r"<(?:nav|header|footer|aside|form|iframe)[\s>]", re.IGNORECASE)
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 _MANY_LINKS = 25  # an article cites a few links; a page's menus and boxes bring dozens
@@ -39,13 +40,16 @@ _KEEP_SHARE = 0.5  # a block is the article's when half its shingles are in the 
 _BOX_VOTES = 2  # article paragraphs the extract kept in a box before its other prose counts
 _PROSE_WORDS = 8
 _LIST_LINE = 40  # characters per line under which an extract reads like a link list
+# Tags above which the full mode is not run: a news page has 1,000-4,000; the fallbacks'
+# cost grows with the square of the paragraphs (1 s at about 3,000)
+_FULL_MODE_TAGS = 5_000
 _REFERENCE_LINE = re.compile(r"https?://|www\.|^\s*(?:\[\d{1,3}\]|\^?\d{1,3}[.)])\s")
 
 
 def is_whole_page(source: str) -> bool:
-    """True when the HTML is a page with chrome around its article (a <body> and navigation,
-    a header, footer, sidebar or form, or many links), not an article document or fragment:
-    a document that is only its article is read as it is, every paragraph of it kept."""
+    """True when the HTML is a page with chrome around its article (a <body>, <head> or <html>
+    and navigation, a header, footer, sidebar or form, or many links), not an article document
+    or fragment: a document that is only its article is read as it is, every paragraph kept."""
     if _BODY.search(source) is None:
         return False
     return _CHROME.search(source) is not None or len(_LINK.findall(source)) >= _MANY_LINKS
@@ -75,18 +79,23 @@ def _run(source: str, *, fast: bool) -> str:
 def _extract(source: str) -> str:
     """The extractor's plain text of the page's main content ("" when it finds none).
 
-    Its fast mode first (its fallback extractors cost as much again); when that text
-    reads like a link list (short lines), the full mode, which compares it with them."""
+    Its fast mode first (its fallback extractors cost as much again); when that finds
+    nothing or reads like a link list (short lines), the full mode, which compares it with
+    them."""
     text = _run(source, fast=True)
-    if text and len(text) < _LIST_LINE * (text.count("\n") + 1):
-        return _run(source, fast=False)
+    if source.count("<") > _FULL_MODE_TAGS:
+        return text  # jusText, one of its fallbacks, is quadratic in a page's paragraphs
+    if not text.strip() or len(text) < _LIST_LINE * (text.count("\n") + 1):
+        return _run(source, fast=False)  # none found, or a link list: ask its fallbacks too
     return text
 
 
-def _is_article(block: Block, kept: set[tuple[str, ...]], words: set[str]) -> bool:
+def _is_article(block: Block, kept: set[tuple[str, ...]], lines: set[tuple[str, ...]]) -> bool:
     tokens = _words(block.text)
     if len(tokens) < _SHINGLE:
-        return bool(tokens) and all(token in words for token in tokens)
+        # a word or two ('Business', 'U.S.', 'More'): a line of the extract of its own (a
+        # short heading of the article), not words found anywhere in it
+        return bool(tokens) and tuple(tokens) in lines
     shingles = _shingles(tokens)
     return len(shingles & kept) >= _KEEP_SHARE * len(shingles)
 
@@ -109,19 +118,38 @@ def _headline(blocks: list[Block], chosen: list[Block]) -> Block | None:
     return None
 
 
+def _prose(block: Block) -> bool:
+    return (
+        block.kind in ("para", "quote")
+        and len(_words(block.text)) >= _PROSE_WORDS
+        and has_terminal(block.text.rstrip())
+    )
+
+
 def _same_box(blocks: list[Block], boxes: list[str], picked: list[bool]) -> list[bool]:
     """Prose the extractor left out that sits in the same kind of box as the article's
-    paragraphs: the body column again after an inline ad, a pull quote, a boxed paragraph."""
-    votes = Counter(
-        box
-        for block, box, pick in zip(blocks, boxes, picked, strict=True)
-        if pick and box and block.kind == "para"
-    )
+    paragraphs: the body column again after an inline ad, a pull quote, a boxed paragraph.
+    Only in the box that holds at least half the paragraphs it kept, and past the last of
+    them only up to the next heading: the same kind of box holds the comments too."""
+    votes: Counter[str] = Counter()
+    last: dict[str, int] = {}
+    for i, (block, box, pick) in enumerate(zip(blocks, boxes, picked, strict=True)):
+        if pick and box and block.kind == "para":
+            votes[box] += 1
+            last[box] = i
+    # only the article's own column: the box that holds most of what the extractor kept (a
+    # box that holds a few of its paragraphs is as often the comments' or a sidebar's)
+    body = {box for box, count in votes.items() if 2 * count >= votes.total()}
     out = list(picked)
+    heading = -1  # the last heading seen
     for i, (block, box) in enumerate(zip(blocks, boxes, strict=True)):
+        if block.kind == "heading":
+            heading = i
         if (
             not picked[i]
+            and box in body
             and votes[box] >= _BOX_VOTES
+            and (i < last[box] or heading < last[box])
             and block.kind in ("para", "quote")
             and len(_words(block.text)) >= _PROSE_WORDS
             and has_terminal(block.text.rstrip())
@@ -154,12 +182,13 @@ def main_blocks(source: str, blocks: list[Block], boxes: list[str]) -> list[Bloc
     """The blocks of the page `source` that are its article (all when nothing is found).
 
     `boxes`: each block's enclosing element (tag and classes), from `html_page_blocks`."""
-    extract = _words(_extract(source))
+    text = _extract(source)
+    extract = _words(text)
     if not extract:
         return blocks
     kept = _shingles(extract)
-    words = set(extract)
-    picked = [_is_article(block, kept, words) for block in blocks]
+    lines = {tuple(_words(line)) for line in text.splitlines() if len(line) < _LIST_LINE}
+    picked = [_is_article(block, kept, lines) for block in blocks]
     if not any(picked):
         return blocks
     picked = _end_matter(blocks, boxes, _same_box(blocks, boxes, picked))

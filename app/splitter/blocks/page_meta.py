@@ -5,20 +5,26 @@ tags and the text of its JSON-LD scripts as it reads them (so this costs no
 second pass over the HTML); this module picks the values. JSON-LD (schema.org
 `NewsArticle` and kin) wins over Open Graph, which wins over nothing: the
 `<title>` element stays the structure step's last resort for the title.
+The publisher it names is resolved against the sources registry here too: it
+is the article's own source.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.splitter.types import PageMeta
+from app.splitter.types import PageMeta, Source
 
-__all__ = ["LD_JSON_MAX", "page_meta"]
+if TYPE_CHECKING:
+    from app.splitter.sources import SourceRegistry
+
+__all__ = ["LD_JSON_MAX", "page_meta", "page_publisher"]
 
 LD_JSON_MAX = 8  # JSON-LD scripts read per page; pages carry one to three
 _ARTICLE_TYPES = ("article", "posting", "report", "blog")  # NewsArticle, BlogPosting, ...
+_PUBLISHER_CHARS = 80  # a site's name; longer is a slogan or a title, not a publisher
 
 
 def _text(value: Any) -> str | None:
@@ -84,3 +90,21 @@ def page_meta(tags: Iterable[Mapping[str, str]], scripts: Iterable[str]) -> Page
         site_name=meta.get("og:site_name") or found["publisher"],
     )
     return result if any((result.title, result.published, result.url, result.site_name)) else None
+
+
+def page_publisher(page: PageMeta | None, registry: SourceRegistry) -> Source | None:
+    """The publisher a whole page names for itself (og:site_name, the JSON-LD publisher), as
+    a known source when its name or its canonical URL's domain is registered, else named anew
+    (with that domain). None for a page that names none: its domain alone may be a host."""
+    name = page.site_name if page else None
+    if page is None or name is None or len(name) > _PUBLISHER_CHARS:
+        return None
+    known = registry.named(name)
+    if known is not None:
+        return known
+    if page.url and page.url.lower().startswith(("http://", "https://")):
+        by_url = registry.for_url(page.url)
+        if registry.by_slug.get(by_url.slug) is by_url:
+            return by_url  # a registered publisher's own domain: BBC for 'BBC News'
+        return registry.new_source(name, domains=by_url.domains)
+    return registry.new_source(name)
