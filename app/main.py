@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
-from app import __version__, docs, web
+from app import __version__, docs
 from app.api import articles, changes, claims, entities, health, split
 from app.api.deps import require_writer
 from app.errors import install_error_handlers
@@ -30,6 +30,10 @@ from app.openapi import install_openapi
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter, parse_rate
 from app.runtime import running
 from app.settings import Settings, get_settings
+from app.web import split as split_page
+from app.web.errors import error_page
+from app.web.routes import STATIC_DIR
+from app.web.routes import router as pages_router
 from app.write_gate import WriteGate
 
 __all__ = ["create_app"]
@@ -99,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_openapi(app, tags=TAGS, description=DESCRIPTION)
-    install_error_handlers(app, pages=web.error_page)
+    install_error_handlers(app, pages=error_page)
     routers = (
         articles.router,
         claims.router,
@@ -108,12 +112,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         entities.router,
         health.router,
         docs.router,
-        web.router,
+        pages_router,
     )
     for router in routers:
         app.include_router(router)
     app.state.api_routes = [route for router in routers for route in router.routes]
-    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(docs.ASSETS_PATH, docs.assets(), name="docs-assets")
     # Added innermost first: BodyGuard sees requests last, HttpCache hashes bodies
     # before GZip compresses them, CORS answers preflights before anything else.
@@ -126,9 +130,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 media_types=frozenset({articles.NDJSON}),
             ),
             # The paste box's form: its text percent-encoded takes up to 3 bytes a byte.
-            web.split.PATH: BodyRule(
+            split_page.PATH: BodyRule(
                 max_body_bytes=settings.max_article_bytes * 3 + 64 * 1024,
-                media_types=frozenset({web.split.FORM}),
+                media_types=frozenset({split_page.FORM}),
             ),
         },
     )
