@@ -40,6 +40,13 @@ def slugs(taxonomy: TopicTaxonomy, sentence: str, section: str | None = None) ->
 
 # (sentence, a topic it must get)
 PER_SLUG = [
+    ("Strikes destroyed 9 gigawatts of generating capacity this year.", "energy"),
+    ("Power was restored in most districts by midnight.", "energy"),
+    ("The undersea power cable between the two countries was cut.", "energy"),
+    ("The first aid trucks crossed the border at dawn.", "humanitarian"),
+    ("Aid groups say they cannot reach the town.", "humanitarian"),
+    ("The unit suffered heavy losses in the fighting.", "casualties"),
+    ("At least 19 fishermen remain in custody.", "prisoners"),
     ("The two delegations resumed negotiations in Geneva.", "diplomacy"),
     ("The foreign ministers will hold talks next week.", "diplomacy"),
     ("A summit between the two leaders is planned.", "diplomacy"),
