@@ -22,18 +22,20 @@ _REPORT_VERBS = (
     r"(?:reported|reports|said|says|wrote|writes|quoted|quotes|cited|cites|found|revealed|"
     r"learned|learnt|has learned|has reported|reported on \w+day|said on \w+day|"
     r"was told|were told|has been told|first reported|reported earlier|confirmed|"
-    r"reviewed|obtained|saw|has seen|has obtained)"
+    r"reviewed|obtained|saw|has seen|has obtained|understands|has established|can reveal)"
 )
-# A capitalised name ending in a word that marks a news outlet.
 # one describing word before the outlet's noun: "meldete die russische Agentur TASS"
 _DESCRIBED = r"(?:[^\W\d_]+\s+(?=\S))?"
 _STAFF = (
     r"(?:correspondents?|reporters?|journalists?|bureau|editors?|crew|team|reporting|"
     r"investigation|analysis|sources?)"
 )
+# A capitalised name ending in a word that marks a news outlet (an "Agency" only as a news
+# or press agency: "according to the European Union Aviation Safety Agency" is an authority).
 _OUTLET_NAME = (
-    r"(?:[A-Z][\w'’&.-]*\s){0,4}(?:News|Times|Post|Journal|Herald|Gazette|Telegraph|Tribune|"
-    r"Agency|Radio|Television|Daily|Wire|Chronicle|Observer|Independent|Pravda|Izvestia)"
+    r"(?:[A-Z][\w'’&.-]*\s){0,4}(?:Press Agency|News Agency|News|Times|Post|Journal|Herald|"
+    r"Gazette|Telegraph|Tribune|"
+    r"Radio|Television|Daily|Wire|Chronicle|Observer|Independent|Pravda|Izvestia)"
 )
 
 # No leading \b: the engine then skips ahead to the words' first letters, several times
@@ -93,7 +95,8 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     the patterns are built for those (cached: sentences repeat the same few names).
     """
     alternation = "|".join(re.escape(name) for name in names) or "(?!)"
-    known = rf"(?P<name>(?<![\w/&-])(?:{alternation})(?![\w/&-]))"
+    plain = rf"(?<![\w/&-])(?:{alternation})(?![\w/&-])"
+    known = rf"(?P<name>{plain})"
     outlet = rf"(?P<outlet>{_OUTLET_NAME})(?![\w-])"
     either = rf"(?:{known}|{outlet})"
     the = r"(?:[Tt]he\s+)?"
@@ -109,13 +112,20 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"\b[Aa]ccording\s+to\s+{the}{either}"),
         re.compile(rf"{the}{either}\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"),
         re.compile(
-            rf"\b(?:told|tells|telling|speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|"
+            rf"\b(?i:told|tells|telling|speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|"
             rf"interviewed\s+by|reported\s+by|cited\s+by|quoted\s+by|citing|"
             rf"(?:seen|obtained|reviewed|published)\s+by|"
+            rf"in\s+(?:a|an)\s+(?:statement|email|e-mail|comment|remarks)\s+to|"
             rf"(?:said|says)\s+(?:to|in\s+an\s+interview\s+with))\s+{the}{either}"
         ),
         re.compile(
-            rf"\b(?:in\s+a|in\s+an)\s+(?:report|interview|article|story)\s+(?:by|with|for|in)\s+{the}{either}"
+            rf"\b(?i:in|according\s+to|citing)\s+(?i:a|an)\s+"
+            rf"(?i:report|interview|article|story|investigation|analysis)\s+"
+            rf"(?i:by|with|for|in|from)\s+{the}{either}"
+        ),
+        # "Reuters and the Associated Press reported": both report
+        re.compile(
+            rf"{known}\s+(?:and|&)\s+{the}(?:{plain})\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"
         ),
         # "Al Jazeera's correspondent in Riyadh reported": the outlet's own staff reporting
         re.compile(

@@ -312,7 +312,7 @@ def _names_domain(name: str, domain: str) -> bool:
     )
 
 
-_JOINED = re.compile(r"\s*[,;]\s*|\s+(?:and|&)\s+")
+_JOINED = re.compile(r"\s*[,;]\s*|\s+(?:and|&|/)\s+")  # 'Anadolu Agency / Daily Sabah'
 
 
 def _key(name: str) -> str:
@@ -345,7 +345,7 @@ def _name_from_entry(text: str) -> str:
     if credit:
         # 'Reporting by the Sahel Observer in Kidal': the credited outlet, not its place
         text = _PLACE_TAIL.sub("", text[credit.end() :]).strip()
-    words = text.split()
+    words = text.strip(" -–—|:").split()  # 'World Nuclear News - https://...'
     if not words or len(words) > 8:
         return ""
     return " ".join(words)

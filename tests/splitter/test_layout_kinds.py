@@ -529,3 +529,19 @@ def test_bylines_and_update_lines_in_other_languages_are_furniture(line: str) ->
     assert [(s.text, s.section) for s in result.statements] == [
         ("Dockworkers walked out in three cities.", None)
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "publishers"),
+    [
+        ("In an interview with CNN, the minister said talks would resume.", {"CNN"}),
+        ("The ministry said in a statement to Axios that no decision was made.", {"Axios"}),
+        ("According to a report by the Financial Times, the deal is close.", {"Financial Times"}),
+        ("Reuters and the Associated Press reported the blast.", {"Reuters", "Associated Press"}),
+        ("The Guardian understands that the plan was dropped.", {"The Guardian"}),
+        # an authority after "according to" is no publisher
+        ("Flights were diverted, according to the European Union Aviation Safety Agency.", set()),
+    ],
+)
+def test_inline_attribution_phrasings(sentence: str, publishers: set[str]) -> None:
+    assert claims(split(sentence)) == [(sentence, publishers)]
