@@ -124,9 +124,7 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
             rf"(?i:by|with|for|in|from)\s+{the}{either}"
         ),
         # "Reuters and the Associated Press reported": both report
-        re.compile(
-            rf"{known}\s+(?:and|&)\s+{the}(?:{plain})\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"
-        ),
+        re.compile(rf"{known}\s+(?:and|&)\s+{the}(?:{plain})\s+(?:\w+ly\s+)?{_REPORT_VERBS}\b"),
         # "Al Jazeera's correspondent in Riyadh reported": the outlet's own staff reporting
         re.compile(
             rf"{the}{either}(?:['’]s?)?\s+(?:[\w-]+\s+){{0,2}}{_STAFF}(?:\s+[\w,'’-]+){{0,6}}?"
