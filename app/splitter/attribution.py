@@ -173,7 +173,8 @@ class InlineAttribution:
 
     def possible(self, text: str) -> bool:
         """False when `text` names no publisher at all, so none of its sentences can cite one."""
-        return bool(self.registry.names_in(text)) or _names_outlet(text)
+        # «...» may hold a declined name the registry knows only in the nominative
+        return bool(self.registry.names_in(text)) or _names_outlet(text) or "«" in text
 
     def find(self, sentence: str) -> list[Source]:
         """Publishers the sentence names as its source, in order of appearance, once each."""

@@ -471,6 +471,8 @@ def test_a_related_coverage_box_inside_the_article_is_furniture() -> None:
         ("El Congreso votará el envío, según recogió EFE.", "EFE"),  # a verb after the cue
         ("Die Lage sei ernst, meldete die russische Agentur TASS.", "TASS"),  # a described outlet
         ("Как пишет российская газета «Коммерсантъ», сделка сорвалась.", "Kommersant"),
+        ("Голова ОВА сказав в інтерв'ю «Суспільному», що світло є.", "Suspilne"),  # dative
+        ("Міністр заявив у коментарі для УНІАН, що Київ чекає.", "UNIAN"),
     ],
 )
 def test_publishers_in_the_forms_their_language_gives_them(sentence: str, publisher: str) -> None:
@@ -545,3 +547,17 @@ def test_bylines_and_update_lines_in_other_languages_are_furniture(line: str) ->
 )
 def test_inline_attribution_phrasings(sentence: str, publishers: set[str]) -> None:
     assert claims(split(sentence)) == [(sentence, publishers)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Читайте також: Як підготуватися до відключень", "Lire aussi : Ce que contient le plan"],
+)
+def test_read_also_lines_in_other_languages_are_furniture(line: str) -> None:
+    text = (
+        f"Port strike spreads\n\nDockworkers walked out in three cities.\n\n{line}\n\nShips waited."
+    )
+    assert [s.text for s in split(text).statements] == [
+        "Dockworkers walked out in three cities.",
+        "Ships waited.",
+    ]
