@@ -89,15 +89,7 @@ def translated_forms() -> dict[str, tuple[str, ...]]:
             forms.setdefault(iso, []).extend(_country_names(iso, languages))
     for slug, extra in data["forms"].items():
         forms.setdefault(slug, []).extend(extra)
-    result: dict[str, tuple[str, ...]] = {}
-    for key, written in forms.items():
-        every: list[str] = []
-        for form in written:
-            every.append(form)
-            for table in endings.values():
-                every.extend(declined(form, table))
-        result[key] = tuple(dict.fromkeys(every))
-    return result
+    return {key: _with_declined(written, endings) for key, written in forms.items()}
 
 
 @functools.cache
@@ -105,12 +97,19 @@ def translated_capitals() -> dict[str, tuple[str, ...]]:
     """Capitals in other languages per country slug, declined forms too (Киев, Киева)."""
     data = _data()
     tables: dict[str, dict[str, list[str]]] = data["endings"]
-    result: dict[str, tuple[str, ...]] = {}
-    for slug, written in (data.get("capitals") or {}).items():
-        every: list[str] = []
-        for form in written:
-            every.append(form)
-            for table in tables.values():
-                every.extend(declined(form, table))
-        result[slug] = tuple(dict.fromkeys(every))
-    return result
+    return {
+        slug: _with_declined(written, tables)
+        for slug, written in (data.get("capitals") or {}).items()
+    }
+
+
+def _with_declined(
+    written: list[str], tables: Mapping[str, Mapping[str, list[str]]]
+) -> tuple[str, ...]:
+    """Each form followed by its declined forms in every language's table, once each."""
+    every: list[str] = []
+    for form in written:
+        every.append(form)
+        for table in tables.values():
+            every.extend(declined(form, table))
+    return tuple(dict.fromkeys(every))
