@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.repository.claim_query import ClaimQuery, ClaimSql, build_claim_sql
-from app.repository.claims import FACET_SQL, HYDRATION, ClaimRows
+from app.repository.claims import FACET_SQL, HYDRATION, ClaimRows, facet_sql
 from app.repository.filters import ResolvedFilter
 from app.repository.kinds import KINDS
 from app.repository.sql import bound
@@ -133,15 +133,7 @@ async def facets(request: Request) -> Response:
     truncated = state.conn.execute(sql, values).fetchone()[0] > FACET_SCAN_LIMIT
     result: dict[str, Any] = {}
     for spec in KINDS.values():
-        statement = FACET_SQL.format(
-            matching=matching.sql,
-            link_table=spec.link_table,
-            link_column=spec.link_column,
-            entity_table=spec.entity_table,
-            kinds=" AND l.kind IN :facet_kinds" if spec.by_kind else "",
-            limit=10,
-        )
-        params = {**matching.params, "facet_kinds": list(query.kinds)}
+        statement, params = facet_sql(matching, spec, kinds=query.kinds, limit=10)
         result[spec.name] = [
             {"slug": slug, "name": name, "claim_count": count}
             for slug, name, count in state.conn.execute(*bound(statement, params, "sqlite"))

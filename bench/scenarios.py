@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.repository.claim_query import ClaimQuery, ClaimSql, build_claim_sql
+from app.repository.claims import FACET_SQL
 from app.repository.filters import ResolvedFilter
 from app.repository.kinds import DEFAULT_KINDS, KINDS
 from app.repository.sql import value
@@ -217,16 +218,6 @@ def canned_page(query: ClaimQuery, after: int | None) -> tuple[str, tuple[tuple[
     return sql, datasette_params(params)
 
 
-# What app/repository/claims.py::facet_counts runs per facet, around the matching claims.
-_FACET_SQL = (
-    "SELECT e.slug, e.name, t.n AS claim_count FROM ("
-    "SELECT l.{link_column} AS entity_id, count(*) AS n FROM ({matching}) AS m "
-    "JOIN {link_table} l ON l.claim_id = m.id{kinds} "
-    "GROUP BY l.{link_column} ORDER BY n DESC, l.{link_column} LIMIT 10) AS t "
-    "JOIN {entity_table} e ON e.id = t.entity_id"
-)
-
-
 def canned_facets(query: ClaimQuery) -> tuple[str, tuple[tuple[str, Any], ...]]:
     """The service's three facet queries and its truncation probe, in one statement."""
     matching, params = _key_sql(query, None, limit=FACET_SCAN_LIMIT)
@@ -234,12 +225,14 @@ def canned_facets(query: ClaimQuery) -> tuple[str, tuple[tuple[str, Any], ...]]:
     parts = [f"SELECT 'matching', NULL, NULL, count(*) FROM ({probe}) AS m"]
     kinds = ", ".join(f"'{kind}'" for kind in DEFAULT_KINDS)
     for spec in KINDS.values():
-        sql = _FACET_SQL.format(
+        # the statement facet_counts runs, its values written in
+        sql = FACET_SQL.format(
             matching=matching,
             link_table=spec.link_table,
             kinds=f" AND l.kind IN ({kinds})" if spec.by_kind else "",
             entity_table=spec.entity_table,
             link_column=spec.link_column,
+            limit=10,
         )
         parts.append(f"SELECT '{spec.name}', * FROM ({sql})")
     return " UNION ALL ".join(parts), datasette_params(params)

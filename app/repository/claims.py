@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.models import POSITION_BITS
 from app.repository import counters
-from app.repository.claim_query import ClaimQuery, build_claim_sql
-from app.repository.kinds import KINDS
+from app.repository.claim_query import ClaimQuery, ClaimSql, build_claim_sql
+from app.repository.kinds import KINDS, EntityKind
 from app.repository.sql import dialect_of, json_value, mappings, rows
 
 __all__ = [
@@ -171,6 +171,14 @@ def facet_counts(
             {"limit": limit},
         )
     matching = build_claim_sql(query, dialect=dialect_of(session), limit=scan_limit)
+    return mappings(session, *facet_sql(matching, spec, kinds=query.kinds, limit=limit))
+
+
+def facet_sql(
+    matching: ClaimSql, spec: EntityKind, *, kinds: Sequence[str], limit: int
+) -> tuple[str, dict[str, Any]]:
+    """One facet's statement over the matching claims, and its values: counts per entity
+    from the link table alone, names only for the top `limit`."""
     statement = FACET_SQL.format(
         matching=matching.sql,
         link_table=spec.link_table,
@@ -179,8 +187,8 @@ def facet_counts(
         kinds=" AND l.kind IN :facet_kinds" if spec.by_kind else "",
         limit=":facet_limit",
     )
-    kinds = {"facet_kinds": list(query.kinds)} if spec.by_kind else {}
-    return mappings(session, statement, {**matching.params, "facet_limit": limit, **kinds})
+    by_kind = {"facet_kinds": list(kinds)} if spec.by_kind else {}
+    return statement, {**matching.params, "facet_limit": limit, **by_kind}
 
 
 def _language_counts(
